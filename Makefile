@@ -1,0 +1,50 @@
+# Two commands do everything on a fresh machine: `make demo` and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PYTHON := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+export DBT_PROFILES_DIR := $(CURDIR)
+export DO_NOT_TRACK := 1
+export DBT_SEND_ANONYMOUS_USAGE_STATS := false
+
+DEMO_CUSTOMERS ?= 10000
+DEMO_SEED ?= 42
+DEMO_DATA := data/demo
+
+.PHONY: setup demo test lint pytest benchmark clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt pyproject.toml
+	python3 -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+demo: setup
+	rm -rf $(DEMO_DATA) warehouse/customer360.duckdb
+	$(BIN)/c360 generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --days 0 --out $(DEMO_DATA)
+	$(BIN)/c360 load $(DEMO_DATA)/day_0000 --target dev
+	$(BIN)/dbt seed --target dev
+	$(BIN)/dbt build --target dev
+	$(BIN)/dbt docs generate --target dev
+	@echo
+	@echo "Warehouse: $(CURDIR)/warehouse/customer360.duckdb"
+	@echo "Docs:      $(CURDIR)/target/index.html  (serve with: $(BIN)/dbt docs serve)"
+
+lint: setup
+	$(BIN)/pre-commit run --all-files
+
+pytest: setup
+	$(BIN)/pytest
+
+test: setup lint pytest
+
+benchmark: setup
+	$(BIN)/c360 benchmark
+
+clean:
+	rm -rf target logs warehouse data .pytest_cache

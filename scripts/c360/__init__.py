@@ -1,0 +1,1 @@
+"""Customer 360 warehouse tooling: generate, load, orchestrate and benchmark."""
