@@ -10,6 +10,8 @@ import argparse
 import importlib
 import sys
 
+from c360.errors import C360Error
+
 # Subcommand name -> module providing add_parser(subparsers).
 SUBCOMMAND_MODULES = {
     "generate": "c360.generate.command",
@@ -32,13 +34,9 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.func(args) or 0)
     except KeyboardInterrupt:
         return 130
-    except Exception as error:  # noqa: BLE001 - the CLI turns known errors into one clear line
-        if type(error).__name__.endswith(("Error", "Unavailable")) and not isinstance(
-            error, (AttributeError, TypeError, NameError, KeyError, IndexError)
-        ):
-            print(f"c360 {args.command}: error: {error}", file=sys.stderr)
-            return 2
-        raise
+    except C360Error as error:
+        print(f"c360 {args.command}: error: {error}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

@@ -19,10 +19,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-SEARCH_DIRS = ("/usr/local/bin", *sorted(map(str, Path("/usr/lib/postgresql").glob("*/bin")), reverse=True))
+from c360.errors import C360Error
+
+SEARCH_DIRS = (
+    "/usr/local/bin",
+    *sorted(map(str, Path("/usr/lib/postgresql").glob("*/bin")), reverse=True),
+)
 
 
-class PostgresUnavailable(RuntimeError):
+class PostgresUnavailable(C360Error, RuntimeError):
     """The PostgreSQL server binaries could not be found or installed."""
 
 
@@ -48,7 +53,10 @@ def ensure_server_binaries() -> tuple[str, str]:
         env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
     )
     global SEARCH_DIRS
-    SEARCH_DIRS = ("/usr/local/bin", *sorted(map(str, Path("/usr/lib/postgresql").glob("*/bin")), reverse=True))
+    SEARCH_DIRS = (
+        "/usr/local/bin",
+        *sorted(map(str, Path("/usr/lib/postgresql").glob("*/bin")), reverse=True),
+    )
     initdb, pg_ctl = find_binary("initdb"), find_binary("pg_ctl")
     if not (initdb and pg_ctl):
         raise PostgresUnavailable("installed 'postgresql' but initdb/pg_ctl are still missing")
@@ -94,9 +102,23 @@ def throwaway_server(databases: tuple[str, ...] = ("customer360",)) -> Iterator[
         shutil.chown(base_dir, user="postgres", group="postgres")
     port = free_port()
     subprocess.run(
-        _as_server_user([initdb, "-D", str(data_dir), "-U", "postgres", "-A", "trust",
-                         "-E", "UTF8", "--locale=C.UTF-8", "--no-sync"]),
-        check=True, capture_output=True,
+        _as_server_user(
+            [
+                initdb,
+                "-D",
+                str(data_dir),
+                "-U",
+                "postgres",
+                "-A",
+                "trust",
+                "-E",
+                "UTF8",
+                "--locale=C.UTF-8",
+                "--no-sync",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     options = (
         f"-c listen_addresses=127.0.0.1 -c port={port} -c unix_socket_directories={base_dir} "
@@ -104,9 +126,23 @@ def throwaway_server(databases: tuple[str, ...] = ("customer360",)) -> Iterator[
         "-c shared_buffers=256MB -c work_mem=64MB -c max_connections=50"
     )
     subprocess.run(
-        _as_server_user([pg_ctl, "-D", str(data_dir), "-o", options, "-l",
-                         str(base_dir / "server.log"), "-w", "-t", "60", "start"]),
-        check=True, capture_output=True,
+        _as_server_user(
+            [
+                pg_ctl,
+                "-D",
+                str(data_dir),
+                "-o",
+                options,
+                "-l",
+                str(base_dir / "server.log"),
+                "-w",
+                "-t",
+                "60",
+                "start",
+            ]
+        ),
+        check=True,
+        capture_output=True,
     )
     server = RunningServer(host="127.0.0.1", port=port, user="postgres", data_dir=data_dir)
     try:
@@ -133,7 +169,11 @@ def main() -> None:
     parser.add_argument("--database", default="customer360")
     args = parser.parse_args()
     with throwaway_server((args.database,)) as server:
-        print("export " + " ".join(f"{key}={value}" for key, value in server.environment(args.database).items()), flush=True)
+        print(
+            "export "
+            + " ".join(f"{key}={value}" for key, value in server.environment(args.database).items()),
+            flush=True,
+        )
         try:
             while True:
                 time.sleep(3600)

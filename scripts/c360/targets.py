@@ -10,11 +10,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from c360.errors import C360Error
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TARGET_NAMES = ("dev", "postgres")
 
 
-class TargetConfigError(ValueError):
+class TargetConfigError(C360Error, ValueError):
     """A target is named or configured in a way that cannot work."""
 
 
@@ -59,6 +61,4 @@ def resolve_target(name: str | None = None) -> DuckDBTarget | PostgresTarget:
             password=os.environ.get("C360_PG_PASSWORD", ""),
             database=os.environ.get("C360_PG_DATABASE", "customer360"),
         )
-    raise TargetConfigError(
-        f"unknown target {name!r}: choose one of {', '.join(TARGET_NAMES)}"
-    )
+    raise TargetConfigError(f"unknown target {name!r}: choose one of {', '.join(TARGET_NAMES)}")
