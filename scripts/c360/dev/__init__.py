@@ -1,0 +1,1 @@
+"""Small checks run by the pre-commit hooks."""
