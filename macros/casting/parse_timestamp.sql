@@ -1,0 +1,38 @@
+{% macro parse_timestamp_utc(expression) -%}
+    {{ return(adapter.dispatch('parse_timestamp_utc', 'customer360')(expression)) }}
+{%- endmacro %}
+
+{#
+    Works on text only: the local date-time is cast without any time zone and
+    the offset is then subtracted as plain minutes, so the session time zone
+    never takes part. Fractions beyond microseconds are cut, not rounded.
+#}
+{% macro default__parse_timestamp_utc(expression) -%}
+    {%- set value = 'upper(trim(' ~ expression ~ '))' -%}
+    {%- set offset_pattern = "[ ]?(Z|[+-](0[0-9]|1[0-4]):?[0-5][0-9])" -%}
+    {%- set full_pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2}[ T]([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]([.][0-9]{1,9})?(" ~ offset_pattern ~ ")?$" -%}
+    {%- set local_text = "replace(substr(" ~ customer360.regex_replace(value, "'" ~ offset_pattern ~ "$'", "''") ~ ", 1, 26), 'T', ' ')" -%}
+    {%- set offset_hours = customer360.regex_extract(value, "'([+-][0-9]{2}):?[0-9]{2}$'") -%}
+    {%- set offset_minutes = customer360.regex_extract(value, "'[+-][0-9]{2}:?([0-9]{2})$'") -%}
+    {%- set offset_total_minutes -%}
+        coalesce(
+            cast({{ offset_hours }} as integer) * 60
+            + case when {{ offset_hours }} like '-%' then -1 else 1 end * cast({{ offset_minutes }} as integer),
+            0
+        )
+    {%- endset -%}
+    case
+        when {{ customer360.regex_matches(value, "'" ~ full_pattern ~ "'") }}
+            then {{ customer360.timestamp_add_minutes(customer360.safe_cast(local_text, 'timestamp'), '-(' ~ offset_total_minutes ~ ')') }}
+    end
+{%- endmacro %}
+
+
+{% macro parse_date(expression) -%}
+    {{ return(adapter.dispatch('parse_date', 'customer360')(expression)) }}
+{%- endmacro %}
+
+{# safe_cast to date already accepts YYYY-MM-DD only and rejects impossible days. #}
+{% macro default__parse_date(expression) -%}
+    {{ customer360.safe_cast(expression, 'date') }}
+{%- endmacro %}

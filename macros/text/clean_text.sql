@@ -1,0 +1,42 @@
+{% macro clean_text(expression, max_length=none) -%}
+    {{ return(adapter.dispatch('clean_text', 'customer360')(expression, max_length)) }}
+{%- endmacro %}
+
+{% macro default__clean_text(expression, max_length) -%}
+    {#- one pass: controls and every kind of space become a single space -#}
+    {%- set separators = "'[" ~ customer360.control_character_class() ~ customer360.whitespace_character_class() ~ "]+'" -%}
+    {%- set cleaned = "trim(" ~ customer360.regex_replace(expression, separators, "' '") ~ ")" -%}
+    {%- if max_length is not none -%}
+        {%- if (max_length | int) < 1 -%}
+            {{ exceptions.raise_compiler_error("clean_text: max_length must be a positive integer, got " ~ max_length) }}
+        {%- endif -%}
+        {#- a cut can end on a space; trim it so that the result stays clean -#}
+        {%- set cleaned = "rtrim(substr(" ~ cleaned ~ ", 1, " ~ (max_length | int) ~ "))" -%}
+    {%- endif -%}
+    nullif({{ cleaned }}, '')
+{%- endmacro %}
+
+
+{% macro is_text_truncated(expression, max_length) -%}
+    {{ return(adapter.dispatch('is_text_truncated', 'customer360')(expression, max_length)) }}
+{%- endmacro %}
+
+{# Missing text was not truncated: false, never null, so the flag can be summed. #}
+{% macro default__is_text_truncated(expression, max_length) -%}
+    coalesce(length({{ customer360.clean_text(expression) }}) > {{ max_length | int }}, false)
+{%- endmacro %}
+
+
+{% macro has_formula_prefix(expression) -%}
+    {{ return(adapter.dispatch('has_formula_prefix', 'customer360')(expression)) }}
+{%- endmacro %}
+
+{#
+    Spreadsheets evaluate cells starting with = + - @. A leading sign is only
+    dangerous before a letter or "(", so phone numbers (+1 415 ...) and
+    negative numbers stay unflagged.
+#}
+{% macro default__has_formula_prefix(expression) -%}
+    {%- set leading_blanks = "[" ~ customer360.control_character_class() ~ customer360.whitespace_character_class() ~ "]*" -%}
+    coalesce({{ customer360.regex_matches(expression, "'^" ~ leading_blanks ~ "([=@]|[+-][a-zA-Z(])'") }}, false)
+{%- endmacro %}

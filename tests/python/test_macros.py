@@ -1,0 +1,754 @@
+"""Table-driven checks of the portable macros on DuckDB and PostgreSQL.
+
+Every case renders one macro call on a literal next to its expected value. All
+cases go into ONE query per engine (a ``union all`` of rows), which dbt compiles
+and runs through ``dbt show --inline``; the comparison happens in SQL with the
+real types (``is not distinct from``), and each failing case is reported by id.
+The session time zone is set to Asia/Shanghai first, so any macro that leaned
+on the session zone would show up as a wrong UTC value.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from dbt.cli.main import dbtRunner
+
+PROJECT_DIR = Path(__file__).parents[2]
+SESSION_TIME_ZONE = "Asia/Shanghai"
+
+
+@dataclass(frozen=True)
+class Case:
+    case_id: str
+    actual: str  # Jinja expression that renders the SQL under test
+    check: str  # SQL boolean; {actual} stands for the rendered expression
+    expected: str = "null"  # SQL shown next to the actual value on failure
+
+
+# --- building blocks ----------------------------------------------------------
+
+
+def sql_text(value: str | None) -> str:
+    """SQL literal for a Python string; control characters become chr() calls."""
+    if value is None:
+        return "cast(null as varchar)"
+    parts: list[str] = []
+    plain = ""
+    for char in value:
+        if ord(char) < 0x20 or 0x7F <= ord(char) <= 0x9F:
+            if plain:
+                parts.append("'" + plain.replace("'", "''") + "'")
+                plain = ""
+            parts.append(f"chr({ord(char)})")
+        else:
+            plain += char
+    if plain or not parts:
+        parts.append("'" + plain.replace("'", "''") + "'")
+    return "(" + " || ".join(parts) + ")"
+
+
+def jinja_text(sql: str) -> str:
+    """A Jinja string literal holding a piece of SQL."""
+    return '"' + sql.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+class Jinja(str):
+    """An argument that is already a Jinja expression (a nested macro call)."""
+
+
+def call(macro: str, *sql_arguments: str, extra: str = "") -> str:
+    """Jinja call of a project macro with SQL expressions (or Jinja) as arguments."""
+    arguments = [
+        argument if isinstance(argument, Jinja) else jinja_text(argument) for argument in sql_arguments
+    ]
+    if extra:
+        arguments.append(extra)
+    return f"customer360.{macro}({', '.join(arguments)})"
+
+
+def equals(case_id: str, actual: str, expected_sql: str) -> Case:
+    return Case(case_id, actual, "({actual}) is not distinct from (" + expected_sql + ")", expected_sql)
+
+
+def typed(value: object, sql_type: str) -> str:
+    if value is None:
+        return f"cast(null as {sql_type})"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return f"cast('{value}' as {sql_type})"
+
+
+def text_cases(macro: str, rows: list[tuple], *, extra: str = "") -> Iterator[Case]:
+    for case_id, value, expected in rows:
+        yield equals(f"{macro}:{case_id}", call(macro, sql_text(value), extra=extra), sql_text(expected))
+
+
+def boolean_cases(macro: str, rows: list[tuple], *, extra: str = "") -> Iterator[Case]:
+    for case_id, value, expected in rows:
+        yield equals(
+            f"{macro}:{case_id}", call(macro, sql_text(value), extra=extra), typed(expected, "boolean")
+        )
+
+
+def md5_hex(text: str) -> str:
+    return hashlib.md5(text.encode()).hexdigest()
+
+
+# --- cases --------------------------------------------------------------------
+
+
+def safe_cast_cases() -> Iterator[Case]:
+    rows = [
+        # (case id, input, data_type, expected value, SQL type of the expected value)
+        ("int_plain", "12", "integer", 12, "integer"),
+        ("int_spaces", " 12 ", "integer", 12, "integer"),
+        ("int_plus", "+12", "integer", 12, "integer"),
+        ("int_negative", "-7", "integer", -7, "integer"),
+        ("int_fraction", "12.5", "integer", None, "integer"),
+        ("int_underscore", "1_000", "integer", None, "integer"),
+        ("int_exponent", "1e3", "integer", None, "integer"),
+        ("int_hex", "0x10", "integer", None, "integer"),
+        ("int_max", "2147483647", "integer", 2147483647, "integer"),
+        ("int_overflow", "2147483648", "integer", None, "integer"),
+        ("int_word", "two", "integer", None, "integer"),
+        ("int_empty", "", "integer", None, "integer"),
+        ("int_null", None, "integer", None, "integer"),
+        ("bigint_max", "9223372036854775807", "bigint", 9223372036854775807, "bigint"),
+        ("bigint_overflow", "9223372036854775808", "bigint", None, "bigint"),
+        ("double_plain", "1.5", "double", 1.5, "double precision"),
+        ("double_exponent", "-2.5e3", "double", -2500, "double precision"),
+        ("double_leading_dot", ".5", "double", 0.5, "double precision"),
+        ("double_trailing_dot", "5.", "double", 5, "double precision"),
+        ("double_nan", "NaN", "double", None, "double precision"),
+        ("double_infinity", "Infinity", "double", None, "double precision"),
+        ("double_overflow", "1e400", "double", None, "double precision"),
+        ("double_word", "abc", "double", None, "double precision"),
+        ("decimal_plain", "129.90", "decimal(10,2)", "129.90", "decimal(10,2)"),
+        ("decimal_round_up", "1.005", "decimal(10,2)", "1.01", "decimal(10,2)"),
+        ("decimal_round_negative", "-1.235", "decimal(10,2)", "-1.24", "decimal(10,2)"),
+        ("decimal_largest", "99999999.99", "decimal(10,2)", "99999999.99", "decimal(10,2)"),
+        ("decimal_too_wide", "100000000", "decimal(10,2)", None, "decimal(10,2)"),
+        ("decimal_rounds_too_wide", "99999999.999", "decimal(10,2)", None, "decimal(10,2)"),
+        ("decimal_exponent", "1e3", "decimal(10,2)", "1000.00", "decimal(10,2)"),
+        ("decimal_spaced_type", "12.345", "numeric( 12 , 3 )", "12.345", "decimal(12,3)"),
+        ("decimal_word", "abc", "decimal(10,2)", None, "decimal(10,2)"),
+        ("decimal_nan", "NaN", "decimal(10,2)", None, "decimal(10,2)"),
+        ("date_plain", "2026-02-28", "date", "2026-02-28", "date"),
+        ("date_leap_day", "2024-02-29", "date", "2024-02-29", "date"),
+        ("date_not_leap", "2026-02-29", "date", None, "date"),
+        ("date_impossible", "2026-02-30", "date", None, "date"),
+        ("date_month_13", "1985-13-45", "date", None, "date"),
+        ("date_us_format", "07/14/1985", "date", None, "date"),
+        ("date_short_parts", "1985-7-4", "date", None, "date"),
+        ("date_slashes", "1985/07/14", "date", None, "date"),
+        ("date_year_zero", "0000-01-01", "date", None, "date"),
+        ("date_with_time", "2026-03-01 10:00:00", "date", None, "date"),
+        ("ts_plain", "2026-03-01 10:00:00", "timestamp", "2026-03-01 10:00:00", "timestamp"),
+        (
+            "ts_t_separator",
+            "2026-03-01T10:00:00.123456",
+            "timestamp",
+            "2026-03-01 10:00:00.123456",
+            "timestamp",
+        ),
+        ("ts_millis", "2026-03-01 10:00:00.5", "timestamp", "2026-03-01 10:00:00.5", "timestamp"),
+        ("ts_date_only", "2026-03-01", "timestamp", "2026-03-01 00:00:00", "timestamp"),
+        ("ts_no_seconds", "2026-03-01 10:07", "timestamp", "2026-03-01 10:07:00", "timestamp"),
+        (
+            "ts_end_of_day",
+            "2026-12-31 23:59:59.999999",
+            "timestamp",
+            "2026-12-31 23:59:59.999999",
+            "timestamp",
+        ),
+        ("ts_hour_24", "2026-03-01 24:00:00", "timestamp", None, "timestamp"),
+        ("ts_impossible_day", "2026-02-30 10:00:00", "timestamp", None, "timestamp"),
+        ("ts_with_offset", "2026-03-01 10:00:00+08:00", "timestamp", None, "timestamp"),
+        ("ts_nanoseconds", "2026-03-01 10:00:00.123456789", "timestamp", None, "timestamp"),
+    ]
+    for case_id, value, data_type, expected, expected_type in rows:
+        yield equals(
+            f"safe_cast:{case_id}",
+            call("safe_cast", sql_text(value), extra=repr(data_type)),
+            typed(expected, expected_type),
+        )
+    yield equals("safe_cast:boolean", call("safe_cast", sql_text(" Yes "), extra="'boolean'"), "true")
+    yield equals("safe_cast:text", call("safe_cast", "12", extra="'text'"), "'12'")
+
+
+def parse_boolean_cases() -> Iterator[Case]:
+    rows = [
+        ("true", "true", True),
+        ("t_upper", "T", True),
+        ("yes_spaced", " yes ", True),
+        ("y_upper", "Y", True),
+        ("one", "1", True),
+        ("true_mixed", "True", True),
+        ("yes_tab", "yes\t", True),
+        ("false", "false", False),
+        ("f", "f", False),
+        ("no_upper", "NO", False),
+        ("n", "n", False),
+        ("zero", "0", False),
+        ("false_upper", "FALSE", False),
+        ("maybe", "maybe", None),
+        ("two", "2", None),
+        ("empty", "", None),
+        ("blank", "   ", None),
+        ("null", None, None),
+    ]
+    yield from boolean_cases("parse_boolean", rows)
+
+
+def parse_timestamp_utc_cases() -> Iterator[Case]:
+    rows = [
+        ("naive_is_utc", "2026-03-01 14:05:00", "2026-03-01 14:05:00"),
+        ("t_separator", "2026-03-01T14:05:00", "2026-03-01 14:05:00"),
+        ("zulu", "2026-03-01T14:05:00Z", "2026-03-01 14:05:00"),
+        ("lower_case_t_z", "2026-03-01t14:05:00z", "2026-03-01 14:05:00"),
+        ("plus_colon_offset", "2026-03-01T22:05:00+08:00", "2026-03-01 14:05:00"),
+        ("plus_compact_offset", "2026-03-01T22:05:00+0800", "2026-03-01 14:05:00"),
+        ("minus_compact_offset", "2026-03-01 09:05:00-0500", "2026-03-01 14:05:00"),
+        ("minus_colon_offset", "2026-03-01 09:05:00-05:00", "2026-03-01 14:05:00"),
+        ("half_hour_offset_previous_day", "2026-03-01 02:00:00+05:30", "2026-02-28 20:30:00"),
+        ("negative_offset_next_day", "2026-03-01 23:30:00-01:00", "2026-03-02 00:30:00"),
+        ("offset_across_year", "2027-01-01 07:59:59+08:00", "2026-12-31 23:59:59"),
+        ("space_before_offset", "2026-03-01 22:05:00 +08:00", "2026-03-01 14:05:00"),
+        ("millis", "2026-03-01 14:05:00.123", "2026-03-01 14:05:00.123"),
+        ("millis_with_offset", "2026-03-01T22:05:00.250+08:00", "2026-03-01 14:05:00.25"),
+        ("nanos_cut_to_micros", "2026-03-01 14:05:00.123456789", "2026-03-01 14:05:00.123456"),
+        ("surrounding_spaces", "  2026-03-01 14:05:00  ", "2026-03-01 14:05:00"),
+        ("leap_day", "2024-02-29 12:00:00", "2024-02-29 12:00:00"),
+        ("future_still_parses", "2030-01-01 00:00:00", "2030-01-01 00:00:00"),
+        ("impossible_day", "2026-02-30 10:00:00", None),
+        ("not_leap_year", "2026-02-29 12:00:00", None),
+        ("month_13", "2026-13-01 10:00:00", None),
+        ("hour_24", "2026-03-01 24:00:00", None),
+        ("minute_60", "2026-03-01 10:60:00", None),
+        ("offset_too_large", "2026-03-01 14:05:00+15:00", None),
+        ("day_first", "31/12/2026", None),
+        ("garbage", "not a date", None),
+        ("date_only", "2026-03-01", None),
+        ("no_seconds", "2026-03-01 14:05", None),
+        ("empty", "", None),
+        ("null", None, None),
+    ]
+    for case_id, value, expected in rows:
+        yield equals(
+            f"parse_timestamp_utc:{case_id}",
+            call("parse_timestamp_utc", sql_text(value)),
+            typed(expected, "timestamp"),
+        )
+
+
+def parse_date_cases() -> Iterator[Case]:
+    rows = [
+        ("plain", "1985-07-14", "1985-07-14"),
+        ("spaces", " 1985-07-14 ", "1985-07-14"),
+        ("leap_day", "2024-02-29", "2024-02-29"),
+        ("not_leap", "2023-02-29", None),
+        ("impossible", "1985-13-45", None),
+        ("us_format", "07/14/1985", None),
+        ("with_time", "1985-07-14T00:00:00", None),
+        ("garbage", "yesterday", None),
+        ("empty", "", None),
+        ("null", None, None),
+    ]
+    for case_id, value, expected in rows:
+        yield equals(f"parse_date:{case_id}", call("parse_date", sql_text(value)), typed(expected, "date"))
+
+
+def clock_cases() -> Iterator[Case]:
+    now = datetime.now(UTC).replace(tzinfo=None)
+    # compared with the test's own clock, which knows nothing of the session zone
+    window = "({actual}) between cast('{low}' as timestamp) and cast('{high}' as timestamp)"
+    for case_id, macro, shift in (
+        ("current_timestamp_utc:is_utc_now", "current_timestamp_utc", timedelta(0)),
+        ("future_cutoff:is_now_plus_tolerance", "future_cutoff", timedelta(hours=24)),
+    ):
+        low = (now + shift - timedelta(minutes=5)).isoformat(sep=" ")
+        high = (now + shift + timedelta(minutes=5)).isoformat(sep=" ")
+        check = window.replace("{low}", low).replace("{high}", high)
+        yield Case(case_id, f"customer360.{macro}()", check, f"'{low} .. {high}'")
+    yield Case(
+        "future_cutoff:exactly_tolerance_ahead",
+        "customer360.future_cutoff()",
+        "({actual}) - ({{ customer360.current_timestamp_utc() }}) = interval '24 hours'",
+        "interval '24 hours'",
+    )
+    # proves the cases above ran under a non-UTC session time zone
+    yield equals(
+        "session:time_zone_is_not_utc", jinja_text("current_setting('TimeZone')"), f"'{SESSION_TIME_ZONE}'"
+    )
+
+
+def clean_text_cases() -> Iterator[Case]:
+    rows = [
+        ("collapse_spaces", "  Ann   Lee  ", "Ann Lee"),
+        ("tabs_newlines", "a\tb\nc\r\nd", "a b c d"),
+        ("c0_control", "a\x01b\x1fc", "a b c"),
+        ("delete_and_c1", "a\x7fb\x85c\x9fd", "a b c d"),
+        ("no_break_space", "a\u00a0b", "a b"),
+        ("ideographic_space", "李\u3000娜", "李 娜"),
+        ("zero_width_space", "a\u200bb", "a b"),
+        ("byte_order_mark", "\ufeffabc", "abc"),
+        ("line_separator", "a\u2028b", "a b"),
+        ("emoji_survive", " I ❤️ it 😀 👩‍👩‍👧 ", "I ❤️ it 😀 👩‍👩‍👧"),
+        ("cjk_unchanged", "李娜", "李娜"),
+        ("accents_unchanged", "José Ñúñez", "José Ñúñez"),
+        ("formula_kept", '=HYPERLINK("http://x")', '=HYPERLINK("http://x")'),
+        ("only_spaces", "   ", None),
+        ("only_controls", "\t\n\r", None),
+        ("empty", "", None),
+        ("null", None, None),
+    ]
+    yield from text_cases("clean_text", rows)
+    truncation_rows = [
+        ("cut", "abcdef", "abc"),
+        ("cut_then_trim", "ab cdef", "ab"),
+        ("cut_after_cleaning", "  a  b  c  ", "a b"),
+        ("short_kept", "ab", "ab"),
+        ("cjk_counts_characters", "李娜李娜", "李娜李"),
+        ("emoji_counts_code_points", "😀😀😀😀", "😀😀😀"),
+    ]
+    yield from text_cases("clean_text", [(f"max3_{c}", v, e) for c, v, e in truncation_rows], extra="3")
+
+
+def is_text_truncated_cases() -> Iterator[Case]:
+    rows = [
+        ("longer", "abcdef", True),
+        ("equal", "abc", False),
+        ("shorter", "ab", False),
+        ("cleaned_first", "  abc  ", False),
+        ("inner_spaces_collapsed", "a    b", False),
+        ("cjk", "李娜李娜", True),
+        ("cjk_fits", "李娜李", False),
+        ("null", None, False),
+    ]
+    yield from boolean_cases("is_text_truncated", rows, extra="3")
+
+
+def has_formula_prefix_cases() -> Iterator[Case]:
+    rows = [
+        ("equals", "=SUM(A1:A9)", True),
+        ("hyperlink", '=HYPERLINK("http://x","y")', True),
+        ("plus_letter", "+cmd|' /C calc'!A0", True),
+        ("minus_letter", "-cmd", True),
+        ("at", "@SUM(A1)", True),
+        ("plus_paren", "+(1+1)", True),
+        ("leading_space", "  =1+1", True),
+        ("leading_tab", "\t=1+1", True),
+        ("phone", "+1 415 555 0134", False),
+        ("phone_cn", "+86 138 0013 8000", False),
+        ("negative_number", "-5", False),
+        ("negative_decimal", "-12.5", False),
+        ("plain_text", "Ann", False),
+        ("equals_inside", "a=b", False),
+        ("plus_space", "+ 1", False),
+        ("empty", "", False),
+        ("null", None, False),
+    ]
+    yield from boolean_cases("has_formula_prefix", rows)
+
+
+def standardize_enum_cases() -> Iterator[Case]:
+    rows = [
+        ("spaces_and_case", " Page View ", "page_view"),
+        ("hyphen", "PAGE-VIEW", "page_view"),
+        ("non_binary", "Non-Binary", "non_binary"),
+        ("inner_space_run", "web  form", "web_form"),
+        ("spaced_hyphen", "Page - View", "page_view"),
+        ("controls", "\tGold\n", "gold"),
+        ("already_clean", "ios", "ios"),
+        ("upper", "PLATINUM", "platinum"),
+        ("empty", "", None),
+        ("blank", "   ", None),
+        ("null", None, None),
+    ]
+    yield from text_cases("standardize_enum", rows)
+
+
+def email_cases() -> Iterator[Case]:
+    yield from text_cases(
+        "clean_email",
+        [
+            ("case_and_spaces", " Ann.Lee@Example.COM ", "ann.lee@example.com"),
+            ("inner_space", "ann lee@x.com", "annlee@x.com"),
+            ("tab_and_nbsp", "a\t b@x.com\u00a0", "ab@x.com"),
+            ("newline", "ann@\nexample.com", "ann@example.com"),
+            ("placeholder_kept", " N/A ", "n/a"),
+            ("empty", "", None),
+            ("blank", "   ", None),
+            ("null", None, None),
+        ],
+    )
+    yield from text_cases(
+        "email_local_part",
+        [
+            ("plain", "ann.lee@example.com", "ann.lee"),
+            ("last_at", '"a@b"@example.com', '"a@b"'),
+            ("no_domain", "ann.lee@", "ann.lee"),
+            ("no_local", "@example.com", None),
+            ("no_at", "annlee", None),
+            ("null", None, None),
+        ],
+    )
+    yield from text_cases(
+        "email_domain",
+        [
+            ("plain", "ann.lee@example.com", "example.com"),
+            ("last_at", '"a@b"@example.com', "example.com"),
+            ("no_domain", "ann.lee@", None),
+            ("no_local", "@example.com", "example.com"),
+            ("no_at", "annlee", None),
+            ("null", None, None),
+        ],
+    )
+    canonical_rows = [
+        ("gmail_dots_and_tag", "a.n.n+promo", "gmail.com", "ann@gmail.com"),
+        ("googlemail", "ann", "googlemail.com", "ann@gmail.com"),
+        ("gmail_many_tags", "a.b.c+x+y", "gmail.com", "abc@gmail.com"),
+        ("other_domain_tag_only", "ann.lee+news", "example.com", "ann.lee@example.com"),
+        ("other_domain_unchanged", "ann.lee", "example.com", "ann.lee@example.com"),
+        ("only_tag", "+tag", "gmail.com", None),
+        ("null_local", None, "gmail.com", None),
+        ("null_domain", "ann", None, None),
+    ]
+    for case_id, local_part, domain, expected in canonical_rows:
+        yield equals(
+            f"canonical_email:{case_id}",
+            call("canonical_email", sql_text(local_part), sql_text(domain)),
+            sql_text(expected),
+        )
+    clean = Jinja(call("clean_email", sql_text(" Ann.Lee+X@GoogleMail.com ")))
+    yield equals(
+        "canonical_email:composed_pipeline",
+        call("canonical_email", Jinja(call("email_local_part", clean)), Jinja(call("email_domain", clean))),
+        sql_text("annlee@gmail.com"),
+    )
+    yield from boolean_cases(
+        "is_valid_email",
+        [
+            ("plain", "ann.lee@example.com", True),
+            ("subdomains", "ann@mail.example.co.uk", True),
+            ("plus_tag", "ann+tag@gmail.com", True),
+            ("percent", "ann%x@example.com", True),
+            ("no_domain", "ann.lee@", False),
+            ("space", "ann lee", False),
+            ("no_tld", "ann@example", False),
+            ("one_letter_tld", "ann@example.c", False),
+            ("double_at", "ann@@example.com", False),
+            ("placeholder_na", "n/a", False),
+            ("upper_case_not_clean", "Ann@Example.com", False),
+            ("null", None, None),
+        ],
+    )
+
+
+def phone_cases() -> Iterator[Case]:
+    rows = [
+        # (case id, phone, calling code, expected E.164)
+        ("us_international", "+1 415 555 0134", "1", "+14155550134"),
+        ("us_parentheses", "(415) 555-0134", "1", "+14155550134"),
+        ("us_dots_extension", "415.555.0134 ext. 12", "1", "+14155550134"),
+        ("us_x_extension", "415-555-0134 x12", "1", "+14155550134"),
+        ("us_hash_extension", "415 555 0134 #7", "1", "+14155550134"),
+        ("us_rfc3966_extension", "+1-415-555-0134;ext=99", "1", "+14155550134"),
+        ("us_with_country_digit", "1-415-555-0134", "1", "+14155550134"),
+        ("us_double_zero", "001 415 555 0134", "1", "+14155550134"),
+        ("us_area_code_starts_1", "+1 115 555 0134", "1", None),
+        ("us_area_code_starts_0", "(015) 555-0134", "1", None),
+        ("us_too_short", "+1 415 555 013", "1", None),
+        ("us_too_long", "+1 415 555 01345", "1", None),
+        ("us_repeated_digit", "555-555-5555", "1", None),
+        ("cn_international", "+86 138 0013 8000", "86", "+8613800138000"),
+        ("cn_national_mobile", "13800138000", "86", "+8613800138000"),
+        ("cn_carrying_code", "8613800138000", "86", "+8613800138000"),
+        ("cn_double_zero", "0086 138 0013 8000", "1", "+8613800138000"),
+        ("cn_international_with_us_default", "+86 138 0013 8000", "1", "+8613800138000"),
+        ("cn_beijing_landline", "+86 10 6552 9988", "86", "+861065529988"),
+        ("cn_landline_trunk_zero", "010 6552 9988", "86", "+861065529988"),
+        ("cn_mobile_too_short", "+86 138 0013 800", "86", None),
+        ("cn_mobile_too_long", "+86 138 0013 80001", "86", None),
+        ("cn_code_with_plus", "13800138000", "+86", "+8613800138000"),
+        ("uk_international", "+44 20 7946 0958", "44", "+442079460958"),
+        ("uk_trunk_zero", "020 7946 0958", "44", "+442079460958"),
+        ("de_short_number", "+49 30 123456", "49", "+4930123456"),
+        ("ru_mobile", "+7 912 345 67 89", "7", "+79123456789"),
+        ("ru_repeated_digit", "+7 999 999 99 99", "7", None),
+        ("three_digit_code_repeated", "+852 0000 0000", "852", None),
+        ("junk_zeros", "000-0000", "1", None),
+        ("junk_sequence", "1234567", "1", None),
+        ("junk_text", "n/a", "1", None),
+        ("junk_words", "call me", "1", None),
+        ("sixteen_digits", "+1234567890123456", "1", None),
+        ("empty", "", "1", None),
+        ("null_phone", None, "1", None),
+        ("null_code_national", "4155550134", None, None),
+        ("null_code_international", "+1 415 555 0134", None, "+14155550134"),
+    ]
+    for case_id, phone, code, expected in rows:
+        yield equals(
+            f"phone_to_e164:{case_id}",
+            call("phone_to_e164", sql_text(phone), sql_text(code)),
+            sql_text(expected),
+        )
+    yield from text_cases(
+        "phone_extension",
+        [
+            ("ext_dot", "415.555.0134 ext. 12", "12"),
+            ("x", "415-555-0134 x12", "12"),
+            ("hash", "415 555 0134 #7", "7"),
+            ("rfc3966", "+1-415-555-0134;ext=99", "99"),
+            ("word", "+1 415 555 0134 extension 345", "345"),
+            ("upper", "415 555 0134 EXT 8", "8"),
+            ("none", "+1 415 555 0134", None),
+            ("marker_without_digits", "415 555 0134 x", None),
+            ("null", None, None),
+        ],
+    )
+
+
+def initcap_cases() -> Iterator[Case]:
+    rows = [
+        ("apostrophe", "o'brien", "O'Brien"),
+        ("hyphen", "mary-jane", "Mary-Jane"),
+        ("accented_upper", "JOSÉ", "José"),
+        ("cjk_untouched", "李娜", "李娜"),
+        ("two_words", "ann lee", "Ann Lee"),
+        ("all_upper", "ANN LEE", "Ann Lee"),
+        ("inner_capital_lowered", "mcDonald", "Mcdonald"),
+        ("accented_initial", "élodie", "Élodie"),
+        ("polish", "łukasz żółć", "Łukasz Żółć"),
+        ("spanish", "ÁNGEL GARCÍA", "Ángel García"),
+        ("jean_luc", "jean-luc picard", "Jean-Luc Picard"),
+        ("digits_continue_word", "3rd street", "3rd Street"),
+        ("underscore_separates", "a_b", "A_B"),
+        ("decomposed_accent", "jose\u0301 maria", "José Maria"),
+        ("diaeresis", "zoë", "Zoë"),
+        ("cyrillic", "иван петров", "Иван Петров"),
+        ("greek", "αλέξης", "Αλέξης"),
+        ("emoji_then_word", "👍ann", "👍Ann"),
+        ("curly_apostrophe", "o\u2019neil", "O\u2019Neil"),
+        ("empty", "", ""),
+        ("null", None, None),
+    ]
+    yield from text_cases("initcap", rows)
+    yield from text_cases(
+        "normalize_person_name",
+        [
+            ("spaces_and_case", "  ann   LEE ", "Ann Lee"),
+            ("controls", "mary\t jane", "Mary Jane"),
+            ("cjk_spaced", "李  娜", "李 娜"),
+            ("accents", "JOSÉ  GARCÍA", "José García"),
+            ("apostrophe", "  o'BRIEN", "O'Brien"),
+            ("blank", "  ", None),
+            ("null", None, None),
+        ],
+    )
+
+
+def regex_cases() -> Iterator[Case]:
+    matches = [
+        ("anchored", "abc123", "^[a-z]+[0-9]+$", True),
+        ("case_sensitive", "ABC", "^[a-z]+$", False),
+        ("partial_match", "xx42yy", "[0-9]+", True),
+        ("bracket_dot", "a.b", "[.]", True),
+        ("cjk_range", "李娜", "^[一-龥]+$", True),
+        ("null", None, ".", None),
+    ]
+    for case_id, value, pattern, expected in matches:
+        yield equals(
+            f"regex_matches:{case_id}",
+            call("regex_matches", sql_text(value), sql_text(pattern)),
+            typed(expected, "boolean"),
+        )
+    replacements = [
+        ("every_match", "a1b2c3", "[0-9]", "", "abc"),
+        ("collapse", "a  b   c", " +", " ", "a b c"),
+        ("no_match", "abc", "[0-9]", "#", "abc"),
+        ("null", None, "x", "y", None),
+    ]
+    for case_id, value, pattern, replacement, expected in replacements:
+        yield equals(
+            f"regex_replace:{case_id}",
+            call("regex_replace", sql_text(value), sql_text(pattern), sql_text(replacement)),
+            sql_text(expected),
+        )
+    extracts = [
+        ("group", "order SO-123 ok", "SO-([0-9]+)", "123"),
+        ("no_match", "order", "SO-([0-9]+)", None),
+        ("null", None, "SO-([0-9]+)", None),
+    ]
+    for case_id, value, pattern, expected in extracts:
+        yield equals(
+            f"regex_extract:{case_id}",
+            call("regex_extract", sql_text(value), sql_text(pattern)),
+            sql_text(expected),
+        )
+
+
+def hashing_cases() -> Iterator[Case]:
+    def fingerprint(*values: str | None) -> str:
+        columns = ", ".join(jinja_text(sql_text(value)) for value in values)
+        return f"customer360.row_fingerprint([{columns}])"
+
+    known = [
+        ("single_value", ("a",), "1:a"),
+        ("null_in_middle", ("a", None, "b"), "1:a|~|1:b"),
+        ("all_null", (None,), "~"),
+        ("empty_string", ("",), "0:"),
+        ("cjk_counts_characters", ("李娜",), "2:李娜"),
+    ]
+    for case_id, values, encoded in known:
+        yield equals(f"row_fingerprint:{case_id}", fingerprint(*values), f"'{md5_hex(encoded)}'")
+    different = [
+        ("null_position", ("a", None), (None, "a")),
+        ("separator_inside_value", ("a|b", "c"), ("a", "b|c")),
+        ("null_vs_empty", ("",), (None,)),
+        ("null_vs_marker", ("~",), (None,)),
+        ("empty_vs_null_pair", ("", None), (None, "")),
+        ("length_prefix_lookalike", ("1:a",), ("a",)),
+    ]
+    for case_id, left, right in different:
+        yield Case(
+            f"row_fingerprint:differs_{case_id}",
+            fingerprint(*left),
+            "({actual}) is distinct from ({{ " + fingerprint(*right) + " }})",
+            "'a different fingerprint'",
+        )
+    yield equals(
+        "row_fingerprint:same_input_same_hash", fingerprint("a", "b"), "{{ " + fingerprint("a", "b") + " }}"
+    )
+    yield equals(
+        "row_fingerprint:single_column_as_string",
+        "customer360.row_fingerprint(" + jinja_text(sql_text("a")) + ")",
+        f"'{md5_hex('1:a')}'",
+    )
+    for case_id, value in (("ascii", "abc"), ("empty", ""), ("cjk", "李娜")):
+        expected = hashlib.sha256(value.encode()).hexdigest()
+        yield equals(f"sha256_hex:{case_id}", call("sha256_hex", sql_text(value)), f"'{expected}'")
+    yield equals("sha256_hex:null", call("sha256_hex", sql_text(None)), "cast(null as varchar)")
+
+
+def all_cases() -> list[Case]:
+    cases = [
+        *safe_cast_cases(),
+        *parse_boolean_cases(),
+        *parse_timestamp_utc_cases(),
+        *parse_date_cases(),
+        *clock_cases(),
+        *clean_text_cases(),
+        *is_text_truncated_cases(),
+        *has_formula_prefix_cases(),
+        *standardize_enum_cases(),
+        *email_cases(),
+        *phone_cases(),
+        *initcap_cases(),
+        *regex_cases(),
+        *hashing_cases(),
+    ]
+    ids = [case.case_id for case in cases]
+    duplicates = {case_id for case_id in ids if ids.count(case_id) > 1}
+    assert not duplicates, f"duplicate case ids: {sorted(duplicates)}"
+    return cases
+
+
+# --- running ------------------------------------------------------------------
+
+
+def render_query(cases: list[Case]) -> str:
+    """One query: a row per case with a match flag and both values as text."""
+    setup = (
+        "{% if execute %}"
+        "{% set ddl = customer360.create_portable_functions() %}"
+        "{% if ddl | trim %}{% do run_query(ddl) %}{% endif %}"
+        f"{{% do run_query(\"set timezone = '{SESSION_TIME_ZONE}'\") %}}"
+        "{% endif %}\n"
+    )
+    rows = []
+    for case in cases:
+        actual = "{{ " + case.actual + " }}"
+        check = case.check.replace("{actual}", actual)
+        rows.append(
+            f"select '{case.case_id}' as case_id,"
+            f" case when {check} then 1 else 0 end as is_match,"
+            # brackets keep the text from being re-typed when dbt reads it back
+            f" coalesce('[' || cast({actual} as varchar) || ']', 'null') as actual_text,"
+            f" coalesce('[' || cast({case.expected} as varchar) || ']', 'null') as expected_text"
+        )
+    return setup + "\nunion all\n".join(rows)
+
+
+def run_cases(target: str, work_dir: Path) -> list[str]:
+    """Run every case on one target; return a line per failing case."""
+    cases = all_cases()
+    result = dbtRunner().invoke(
+        [
+            "show",
+            "--inline",
+            render_query(cases),
+            "--limit",
+            "-1",
+            "--target",
+            target,
+            "--project-dir",
+            str(PROJECT_DIR),
+            "--profiles-dir",
+            str(PROJECT_DIR),
+            # keep artefacts away from the shared target/ and logs/ folders
+            "--target-path",
+            str(work_dir / "target"),
+            "--log-path",
+            str(work_dir / "logs"),
+            "--quiet",
+        ]
+    )
+    assert result.success, f"dbt show failed on {target}: {result.exception}"
+    table = result.result.results[0].agate_table
+    seen = {row["case_id"]: row for row in table.rows}
+    failures = [f"{case_id}: no result row" for case_id in (c.case_id for c in cases) if case_id not in seen]
+    for case_id, row in seen.items():
+        if int(row["is_match"]) != 1:
+            failures.append(f"{case_id}: got {row['actual_text']}, expected {row['expected_text']}")
+    return failures
+
+
+@pytest.mark.dbt
+def test_macros_on_duckdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("C360_DUCKDB_PATH", str(tmp_path / "macros.duckdb"))
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    failures = run_cases("dev", tmp_path)
+    assert not failures, f"{len(failures)} case(s) failed on DuckDB:\n" + "\n".join(failures)
+
+
+@pytest.mark.dbt
+@pytest.mark.postgres
+def test_macros_on_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from c360.pg_server import PostgresUnavailable, throwaway_server
+
+    with contextlib.ExitStack() as stack:
+        try:
+            server = stack.enter_context(throwaway_server())
+        except PostgresUnavailable as error:
+            pytest.skip(f"PostgreSQL is not available: {error}")
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        failures = run_cases("postgres", tmp_path)
+    assert not failures, f"{len(failures)} case(s) failed on PostgreSQL:\n" + "\n".join(failures)
+
+
+def test_cases_render_as_one_statement() -> None:
+    """The harness itself: one row per case, ids safe to embed in SQL."""
+    cases = all_cases()
+    assert render_query(cases).count("\nunion all\n") == len(cases) - 1
+    assert all(re.fullmatch(r"[a-z0-9_]+:[a-z0-9_]+", case.case_id) for case in cases)
