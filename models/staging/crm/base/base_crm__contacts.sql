@@ -1,0 +1,248 @@
+{%- set raw_columns = [
+    'contact_id', 'full_name', 'email', 'phone', 'company_name', 'job_title',
+    'city', 'country', 'lead_source', 'lifecycle_status', 'owner_name',
+    'created_at', 'updated_at',
+] -%}
+
+{%- set calling_code -%}
+    coalesce(cast(countries.calling_code as {{ dbt.type_string() }}), '{{ var("default_phone_calling_code") }}')
+{%- endset -%}
+
+{#- A name written only in CJK ideographs, without spaces: family name first, one character. -#}
+{%- set cjk_name_pattern = "'^[㐀-鿿]{2,}$'" -%}
+
+with
+
+source as (
+
+    select * from {{ source('crm', 'contacts') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('countries') }}
+
+),
+
+country_aliases as (
+
+    select * from {{ ref('country_aliases') }}
+
+),
+
+email_domain_typos as (
+
+    select * from {{ ref('email_domain_typos') }}
+
+),
+
+identifier_placeholders as (
+
+    select * from {{ ref('identifier_placeholders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('contact_id') }} as contact_id,
+        {{ clean_text('full_name') }} as full_name_cleaned,
+        {{ clean_email('email') }} as email_cleaned,
+        {{ clean_text('phone') }} as phone_cleaned,
+        {{ clean_text('company_name') }} as company_name,
+        {{ clean_text('job_title') }} as job_title,
+        {{ clean_text('city') }} as city,
+        upper({{ clean_text('country') }}) as country_cleaned,
+        {{ standardize_enum('lead_source') }} as lead_source,
+        {{ standardize_enum('lifecycle_status') }} as lifecycle_status,
+        {{ normalize_person_name('owner_name') }} as owner_name,
+        {{ parse_timestamp_utc('created_at') }} as created_at,
+        {{ parse_timestamp_utc('updated_at') }} as updated_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+names_split as (
+
+    {#- CRM keeps the whole name in one field, sometimes as "Last, First". -#}
+    select
+        renamed.*,
+        coalesce(renamed.full_name_cleaned like '%,%', false) as was_name_swapped,
+        case
+            when renamed.full_name_cleaned like '%,%'
+                then {{ normalize_person_name(regex_replace('renamed.full_name_cleaned', "'^[^,]*,'", "''")) }}
+            when {{ regex_matches('renamed.full_name_cleaned', cjk_name_pattern) }}
+                then substring(renamed.full_name_cleaned, 2)
+            when renamed.full_name_cleaned like '% %'
+                then {{ normalize_person_name(regex_replace('renamed.full_name_cleaned', "' [^ ]*$'", "''")) }}
+        end as first_name,
+        case
+            when renamed.full_name_cleaned like '%,%'
+                then {{ normalize_person_name(regex_replace('renamed.full_name_cleaned', "',.*$'", "''")) }}
+            when {{ regex_matches('renamed.full_name_cleaned', cjk_name_pattern) }}
+                then substring(renamed.full_name_cleaned, 1, 1)
+            else {{ normalize_person_name(regex_replace('renamed.full_name_cleaned', "'^.* '", "''")) }}
+        end as last_name
+    from renamed
+
+),
+
+standardised as (
+
+    select
+        names_split.contact_id,
+        case
+            when names_split.was_name_swapped
+                then nullif(concat_ws(' ', names_split.first_name, names_split.last_name), '')
+            when {{ regex_matches('names_split.full_name_cleaned', cjk_name_pattern) }}
+                then names_split.full_name_cleaned
+            else {{ normalize_person_name('names_split.full_name_cleaned') }}
+        end as full_name,
+        names_split.first_name,
+        names_split.last_name,
+        {{ canonical_email(
+            email_local_part('names_split.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('names_split.email_cleaned') ~ ')'
+        ) }} as email_canonical,
+        {{ phone_to_e164('names_split.phone_cleaned', calling_code) }} as phone,
+        {{ phone_extension('names_split.phone_cleaned') }} as phone_extension,
+        names_split.company_name,
+        names_split.job_title,
+        names_split.city,
+        country_aliases.country_code,
+        names_split.lead_source,
+        names_split.lifecycle_status,
+        names_split.owner_name,
+        names_split.email_cleaned,
+        names_split.phone_cleaned,
+        names_split.country_cleaned,
+        names_split.was_name_swapped,
+        names_split.created_at,
+        names_split.updated_at,
+        names_split.row_fingerprint,
+        names_split._batch_id,
+        names_split._row_number,
+        names_split._loaded_at
+    from names_split
+    left outer join email_domain_typos
+        on {{ email_domain('names_split.email_cleaned') }} = email_domain_typos.typo_domain
+    left outer join country_aliases
+        on names_split.country_cleaned = country_aliases.alias
+    left outer join countries
+        on country_aliases.country_code = countries.country_code
+
+),
+
+checked as (
+
+    {#- Placeholders are listed as staging writes them: cleaned or canonical email, E.164 phone. -#}
+    select
+        standardised.*,
+        case
+            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
+        end as email,
+        (
+            email_placeholders_cleaned.placeholder_value is not null
+            or email_placeholders_canonical.placeholder_value is not null
+        ) as is_email_placeholder,
+        standardised.email_cleaned is not null
+        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
+        phone_placeholders.placeholder_value is not null as is_phone_placeholder,
+        standardised.phone_cleaned is not null and standardised.phone is null as has_invalid_phone,
+        standardised.country_cleaned is not null and standardised.country_code is null as has_unknown_country,
+        case
+            when standardised.contact_id is null then 'missing_natural_key'
+            when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
+            when standardised.created_at > {{ future_cutoff() }}
+                or standardised.updated_at > {{ future_cutoff() }}
+                then 'future_timestamp'
+        end as quarantine_reason
+    from standardised
+    left outer join identifier_placeholders as email_placeholders_cleaned
+        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+            and email_placeholders_cleaned.identifier_type = 'email'
+    left outer join identifier_placeholders as email_placeholders_canonical
+        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+            and email_placeholders_canonical.identifier_type = 'email'
+    left outer join identifier_placeholders as phone_placeholders
+        on standardised.phone = phone_placeholders.placeholder_value
+            and phone_placeholders.identifier_type = 'phone'
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows (no reason, first delivery) compete as versions of a key. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.contact_id
+            order by
+                deduplicated.updated_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.contact_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        contact_id,
+        full_name,
+        first_name,
+        last_name,
+        email,
+        phone,
+        phone_extension,
+        company_name,
+        job_title,
+        city,
+        country_code,
+        lead_source,
+        lifecycle_status,
+        owner_name,
+        row_fingerprint,
+        quarantine_reason,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        is_email_placeholder,
+        has_invalid_email,
+        is_phone_placeholder,
+        has_invalid_phone,
+        has_unknown_country,
+        was_name_swapped,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        created_at,
+        updated_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

@@ -1,0 +1,139 @@
+{%- set raw_columns = [
+    'email_event_id', 'subscriber_id', 'campaign_id', 'campaign_name',
+    'event_type', 'link_url', 'occurred_at',
+] -%}
+{%- set max_length = var('max_text_length') -%}
+
+with
+
+source as (
+
+    select * from {{ source('email', 'events') }}
+
+),
+
+base_subscribers as (
+
+    select * from {{ ref('base_email__subscribers') }}
+
+),
+
+usable_subscribers as (
+
+    {#- An event needs a subscriber that staging can serve: not quarantined, not a re-delivery. -#}
+    select distinct base_subscribers.subscriber_id
+    from base_subscribers
+    where base_subscribers.quarantine_reason is null
+        and not base_subscribers.is_exact_duplicate
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('email_event_id') }} as email_event_id,
+        {{ clean_text('subscriber_id') }} as subscriber_id,
+        {{ clean_text('campaign_id') }} as campaign_id,
+        {{ standardize_enum('event_type') }} as event_type,
+        {{ clean_text('campaign_name', max_length) }} as campaign_name,
+        {{ clean_text('link_url', max_length) }} as link_url,
+        (
+            {{ is_text_truncated('campaign_name', max_length) }}
+            or {{ is_text_truncated('link_url', max_length) }}
+        ) as has_truncated_text,
+        (
+            {{ has_formula_prefix('campaign_name') }}
+            or {{ has_formula_prefix('link_url') }}
+        ) as has_formula_text,
+        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    select
+        renamed.*,
+        usable_subscribers.subscriber_id is not null as has_usable_subscriber
+    from renamed
+    left outer join usable_subscribers
+        on renamed.subscriber_id = usable_subscribers.subscriber_id
+
+),
+
+checked as (
+
+    select
+        standardised.*,
+        case
+            when standardised.email_event_id is null then 'missing_natural_key'
+            when standardised.occurred_at is null then 'invalid_timestamp'
+            when standardised.occurred_at > {{ future_cutoff() }} then 'future_timestamp'
+            when not standardised.has_usable_subscriber then 'orphan_record'
+        end as quarantine_reason
+    from standardised
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows compete as versions; events are immutable, so the event time ranks them. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.email_event_id
+            order by
+                deduplicated.occurred_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.email_event_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        email_event_id,
+        subscriber_id,
+        campaign_id,
+        campaign_name,
+        event_type,
+        link_url,
+        row_fingerprint,
+        quarantine_reason,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        has_truncated_text,
+        has_formula_text,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        occurred_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

@@ -1,0 +1,30 @@
+with
+
+base_events as (
+
+    select * from {{ ref('base_email__events') }}
+
+),
+
+final as (
+
+    select
+        email_event_id,
+        subscriber_id,
+        campaign_id,
+        campaign_name,
+        event_type,
+        link_url,
+        version_count,
+        has_truncated_text,
+        has_formula_text,
+        occurred_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from base_events
+    where is_current_version
+
+)
+
+select * from final

@@ -1,0 +1,39 @@
+with
+
+base_profiles as (
+
+    select * from {{ ref('base_enrichment__profiles') }}
+
+),
+
+final as (
+
+    select
+        profile_id,
+        email,
+        email_sha256,
+        full_name,
+        gender,
+        age_band,
+        income_band,
+        occupation,
+        interests,
+        city,
+        postal_code,
+        country_code,
+        provider,
+        is_email_placeholder,
+        has_invalid_email,
+        has_invalid_email_sha256,
+        has_unknown_country,
+        refreshed_at,
+        version_count,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from base_profiles
+    where is_current_version
+
+)
+
+select * from final

@@ -1,0 +1,187 @@
+{%- set raw_columns = [
+    'request_id', 'account_id', 'email', 'phone', 'request_type', 'purpose',
+    'request_channel', 'status', 'requested_at', 'processed_at',
+] -%}
+
+{#- Requests carry no country: numbers without a code get the default calling code. -#}
+{%- set calling_code = "'" ~ var('default_phone_calling_code') ~ "'" -%}
+
+with
+
+source as (
+
+    select * from {{ source('privacy', 'requests') }}
+
+),
+
+email_domain_typos as (
+
+    select * from {{ ref('email_domain_typos') }}
+
+),
+
+identifier_placeholders as (
+
+    select * from {{ ref('identifier_placeholders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('request_id') }} as request_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_email('email') }} as email_cleaned,
+        {{ clean_text('phone') }} as phone_cleaned,
+        {{ standardize_enum('request_type') }} as request_type,
+        {{ standardize_enum('purpose') }} as purpose,
+        {{ standardize_enum('request_channel') }} as request_channel,
+        {{ standardize_enum('status') }} as status,
+        {{ parse_timestamp_utc('requested_at') }} as requested_at,
+        {{ clean_text('processed_at') }} as processed_at_cleaned,
+        {{ parse_timestamp_utc('processed_at') }} as processed_at_parsed,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    select
+        renamed.request_id,
+        renamed.account_id,
+        {{ canonical_email(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_canonical,
+        {{ phone_to_e164('renamed.phone_cleaned', calling_code) }} as phone,
+        {{ phone_extension('renamed.phone_cleaned') }} as phone_extension,
+        renamed.request_type,
+        renamed.purpose,
+        renamed.request_channel,
+        renamed.status,
+        renamed.email_cleaned,
+        renamed.phone_cleaned,
+        renamed.processed_at_cleaned,
+        renamed.requested_at,
+        {#- An optional timestamp never quarantines the request: a bad value is dropped and flagged. -#}
+        case
+            when renamed.processed_at_parsed <= {{ future_cutoff() }} then renamed.processed_at_parsed
+        end as processed_at,
+        renamed.row_fingerprint,
+        renamed._batch_id,
+        renamed._row_number,
+        renamed._loaded_at
+    from renamed
+    left outer join email_domain_typos
+        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+
+),
+
+checked as (
+
+    {#- Placeholders are listed as staging writes them: cleaned or canonical email, E.164 phone. -#}
+    select
+        standardised.*,
+        case
+            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
+        end as email,
+        (
+            email_placeholders_cleaned.placeholder_value is not null
+            or email_placeholders_canonical.placeholder_value is not null
+        ) as is_email_placeholder,
+        standardised.email_cleaned is not null
+        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
+        phone_placeholders.placeholder_value is not null as is_phone_placeholder,
+        standardised.phone_cleaned is not null and standardised.phone is null as has_invalid_phone,
+        standardised.processed_at_cleaned is not null
+        and standardised.processed_at is null as has_invalid_processed_at,
+        case
+            when standardised.request_id is null then 'missing_natural_key'
+            when standardised.requested_at is null then 'invalid_timestamp'
+            when standardised.requested_at > {{ future_cutoff() }} then 'future_timestamp'
+        end as quarantine_reason
+    from standardised
+    left outer join identifier_placeholders as email_placeholders_cleaned
+        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+            and email_placeholders_cleaned.identifier_type = 'email'
+    left outer join identifier_placeholders as email_placeholders_canonical
+        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+            and email_placeholders_canonical.identifier_type = 'email'
+    left outer join identifier_placeholders as phone_placeholders
+        on standardised.phone = phone_placeholders.placeholder_value
+            and phone_placeholders.identifier_type = 'phone'
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#-
+        A request has no updated_at: it changes when it is processed, so its change
+        time is the processing time, or the request time while it is still open.
+    -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.request_id
+            order by
+                coalesce(deduplicated.processed_at, deduplicated.requested_at) desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.request_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        request_id,
+        account_id,
+        email,
+        phone,
+        phone_extension,
+        request_type,
+        purpose,
+        request_channel,
+        status,
+        row_fingerprint,
+        quarantine_reason,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        is_email_placeholder,
+        has_invalid_email,
+        is_phone_placeholder,
+        has_invalid_phone,
+        has_invalid_processed_at,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        requested_at,
+        processed_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

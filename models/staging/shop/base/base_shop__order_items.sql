@@ -1,0 +1,156 @@
+{%- set raw_columns = [
+    'order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price',
+    'discount_amount', 'currency', 'item_status',
+] -%}
+
+with
+
+source as (
+
+    select * from {{ source('shop', 'order_items') }}
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+base_orders as (
+
+    select * from {{ ref('base_shop__orders') }}
+
+),
+
+usable_orders as (
+
+    {#- An item needs an order that staging can serve: not quarantined, not a re-delivery. -#}
+    select distinct base_orders.order_id
+    from base_orders
+    where base_orders.quarantine_reason is null
+        and not base_orders.is_exact_duplicate
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('order_item_id') }} as order_item_id,
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('product_id') }} as product_id,
+        {{ standardize_enum('item_status') }} as item_status,
+        upper({{ clean_text('currency') }}) as currency_cleaned,
+        {{ clean_text('discount_amount') }} as discount_amount_cleaned,
+        {{ safe_cast('quantity', 'integer') }} as quantity,
+        {{ safe_cast('unit_price', 'decimal(18,2)') }} as unit_price,
+        {{ safe_cast('discount_amount', 'decimal(18,2)') }} as discount_amount,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    select
+        renamed.order_item_id,
+        renamed.order_id,
+        renamed.product_id,
+        renamed.item_status,
+        currencies.currency_code,
+        renamed.currency_cleaned,
+        renamed.discount_amount_cleaned,
+        renamed.quantity,
+        renamed.unit_price,
+        renamed.discount_amount,
+        usable_orders.order_id is not null as has_usable_order,
+        renamed.row_fingerprint,
+        renamed._batch_id,
+        renamed._row_number,
+        renamed._loaded_at
+    from renamed
+    left outer join currencies
+        on renamed.currency_cleaned = currencies.currency_code
+    left outer join usable_orders
+        on renamed.order_id = usable_orders.order_id
+
+),
+
+checked as (
+
+    select
+        standardised.*,
+        case
+            when standardised.order_item_id is null then 'missing_natural_key'
+            when standardised.unit_price is null
+                or standardised.unit_price < 0
+                or (standardised.discount_amount_cleaned is not null and standardised.discount_amount is null)
+                or standardised.discount_amount < 0
+                then 'invalid_amount'
+            when standardised.quantity is null or standardised.quantity <= 0 then 'invalid_quantity'
+            when standardised.currency_code is null then 'unknown_currency'
+            when not standardised.has_usable_order then 'orphan_record'
+        end as quarantine_reason
+    from standardised
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows compete as versions; items carry no change time, so the latest delivery wins. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.order_item_id
+            order by
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.order_item_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        order_item_id,
+        order_id,
+        product_id,
+        item_status,
+        currency_code,
+        row_fingerprint,
+        quarantine_reason,
+        quantity,
+        unit_price,
+        discount_amount,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

@@ -1,0 +1,224 @@
+{%- set raw_columns = [
+    'order_id', 'account_id', 'guest_email', 'guest_phone', 'loyalty_card_number',
+    'sales_channel', 'store_id', 'order_status', 'currency', 'order_total',
+    'shipping_country', 'shipping_postal_code', 'ordered_at', 'updated_at',
+] -%}
+
+{%- set calling_code -%}
+    coalesce(cast(countries.calling_code as {{ dbt.type_string() }}), '{{ var("default_phone_calling_code") }}')
+{%- endset -%}
+
+with
+
+source as (
+
+    select * from {{ source('shop', 'orders') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('countries') }}
+
+),
+
+country_aliases as (
+
+    select * from {{ ref('country_aliases') }}
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+email_domain_typos as (
+
+    select * from {{ ref('email_domain_typos') }}
+
+),
+
+identifier_placeholders as (
+
+    select * from {{ ref('identifier_placeholders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('account_id') }} as account_id,
+        upper({{ clean_text('store_id') }}) as store_id,
+        nullif({{ regex_replace('loyalty_card_number', "'[^0-9]'", "''") }}, '') as loyalty_card_number,
+        {{ clean_email('guest_email') }} as guest_email_cleaned,
+        {{ clean_text('guest_phone') }} as guest_phone_cleaned,
+        {{ standardize_enum('sales_channel') }} as sales_channel,
+        {{ standardize_enum('order_status') }} as order_status,
+        upper({{ clean_text('currency') }}) as currency_cleaned,
+        upper({{ clean_text('shipping_country') }}) as shipping_country_cleaned,
+        upper({{ clean_text('shipping_postal_code') }}) as shipping_postal_code,
+        {{ safe_cast('order_total', 'decimal(18,2)') }} as order_total,
+        {{ parse_timestamp_utc('ordered_at') }} as ordered_at,
+        {{ parse_timestamp_utc('updated_at') }} as updated_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    select
+        renamed.order_id,
+        renamed.account_id,
+        renamed.store_id,
+        renamed.loyalty_card_number,
+        {{ canonical_email(
+            email_local_part('renamed.guest_email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.guest_email_cleaned') ~ ')'
+        ) }} as guest_email_canonical,
+        {{ phone_to_e164('renamed.guest_phone_cleaned', calling_code) }} as guest_phone,
+        {{ phone_extension('renamed.guest_phone_cleaned') }} as guest_phone_extension,
+        renamed.sales_channel,
+        renamed.order_status,
+        currencies.currency_code,
+        country_aliases.country_code as shipping_country_code,
+        renamed.shipping_postal_code,
+        renamed.guest_email_cleaned,
+        renamed.guest_phone_cleaned,
+        renamed.shipping_country_cleaned,
+        renamed.order_total,
+        renamed.ordered_at,
+        renamed.updated_at,
+        renamed.row_fingerprint,
+        renamed._batch_id,
+        renamed._row_number,
+        renamed._loaded_at
+    from renamed
+    left outer join email_domain_typos
+        on {{ email_domain('renamed.guest_email_cleaned') }} = email_domain_typos.typo_domain
+    left outer join country_aliases
+        on renamed.shipping_country_cleaned = country_aliases.alias
+    left outer join countries
+        on country_aliases.country_code = countries.country_code
+    left outer join currencies
+        on renamed.currency_cleaned = currencies.currency_code
+
+),
+
+checked as (
+
+    {#- Placeholders are listed as staging writes them: cleaned or canonical email, E.164 phone. -#}
+    select
+        standardised.*,
+        case
+            when {{ is_valid_email('standardised.guest_email_canonical') }}
+                then standardised.guest_email_canonical
+        end as guest_email,
+        (
+            email_placeholders_cleaned.placeholder_value is not null
+            or email_placeholders_canonical.placeholder_value is not null
+        ) as is_guest_email_placeholder,
+        standardised.guest_email_cleaned is not null
+        and not coalesce({{ is_valid_email('standardised.guest_email_canonical') }}, false) as has_invalid_guest_email,
+        phone_placeholders.placeholder_value is not null as is_guest_phone_placeholder,
+        standardised.guest_phone_cleaned is not null
+        and standardised.guest_phone is null as has_invalid_guest_phone,
+        standardised.shipping_country_cleaned is not null
+        and standardised.shipping_country_code is null as has_unknown_shipping_country,
+        case
+            when standardised.order_id is null then 'missing_natural_key'
+            when standardised.ordered_at is null or standardised.updated_at is null then 'invalid_timestamp'
+            when standardised.ordered_at > {{ future_cutoff() }}
+                or standardised.updated_at > {{ future_cutoff() }}
+                then 'future_timestamp'
+            when standardised.order_total is null or standardised.order_total <= 0 then 'invalid_amount'
+            when standardised.currency_code is null then 'unknown_currency'
+        end as quarantine_reason
+    from standardised
+    left outer join identifier_placeholders as email_placeholders_cleaned
+        on standardised.guest_email_cleaned = email_placeholders_cleaned.placeholder_value
+            and email_placeholders_cleaned.identifier_type = 'email'
+    left outer join identifier_placeholders as email_placeholders_canonical
+        on standardised.guest_email_canonical = email_placeholders_canonical.placeholder_value
+            and email_placeholders_canonical.identifier_type = 'email'
+    left outer join identifier_placeholders as phone_placeholders
+        on standardised.guest_phone = phone_placeholders.placeholder_value
+            and phone_placeholders.identifier_type = 'phone'
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows (no reason, first delivery) compete as versions of a key. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.order_id
+            order by
+                deduplicated.updated_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.order_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        order_id,
+        account_id,
+        store_id,
+        loyalty_card_number,
+        guest_email,
+        guest_phone,
+        guest_phone_extension,
+        sales_channel,
+        order_status,
+        currency_code,
+        shipping_country_code,
+        shipping_postal_code,
+        row_fingerprint,
+        quarantine_reason,
+        order_total,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        is_guest_email_placeholder,
+        has_invalid_guest_email,
+        is_guest_phone_placeholder,
+        has_invalid_guest_phone,
+        has_unknown_shipping_country,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        ordered_at,
+        updated_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

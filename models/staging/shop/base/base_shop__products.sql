@@ -1,0 +1,145 @@
+{%- set raw_columns = [
+    'product_id', 'sku', 'product_name', 'category', 'subcategory', 'brand',
+    'list_price', 'currency', 'is_active', 'updated_at',
+] -%}
+
+with
+
+source as (
+
+    select * from {{ source('shop', 'products') }}
+
+),
+
+currencies as (
+
+    select * from {{ ref('currencies') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('product_id') }} as product_id,
+        upper({{ clean_text('sku') }}) as sku,
+        {{ clean_text('product_name', var('max_text_length')) }} as product_name,
+        {{ standardize_enum('category') }} as category,
+        {{ standardize_enum('subcategory') }} as subcategory,
+        {{ clean_text('brand') }} as brand,
+        upper({{ clean_text('currency') }}) as currency_cleaned,
+        {{ clean_text('list_price') }} as list_price_cleaned,
+        {{ safe_cast('list_price', 'decimal(18,2)') }} as list_price_parsed,
+        {{ parse_boolean('is_active') }} as is_active,
+        {{ parse_timestamp_utc('updated_at') }} as updated_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    {#- Reference data: a bad price or currency is blanked and flagged, not quarantined. -#}
+    select
+        renamed.product_id,
+        renamed.sku,
+        renamed.product_name,
+        renamed.category,
+        renamed.subcategory,
+        renamed.brand,
+        currencies.currency_code,
+        {#- The cast keeps decimal(18,2): PostgreSQL drops the scale of a case expression. #}
+        cast(
+            case when renamed.list_price_parsed > 0 then renamed.list_price_parsed end as decimal(18, 2)
+        ) as list_price,
+        renamed.list_price_cleaned is not null
+        and coalesce(renamed.list_price_parsed <= 0, true) as has_invalid_list_price,
+        renamed.currency_cleaned is not null and currencies.currency_code is null as has_unknown_currency,
+        renamed.is_active,
+        renamed.updated_at,
+        renamed.row_fingerprint,
+        renamed._batch_id,
+        renamed._row_number,
+        renamed._loaded_at
+    from renamed
+    left outer join currencies
+        on renamed.currency_cleaned = currencies.currency_code
+
+),
+
+checked as (
+
+    select
+        standardised.*,
+        case
+            when standardised.product_id is null then 'missing_natural_key'
+            when standardised.updated_at is null then 'invalid_timestamp'
+            when standardised.updated_at > {{ future_cutoff() }} then 'future_timestamp'
+        end as quarantine_reason
+    from standardised
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows (no reason, first delivery) compete as versions of a key. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.product_id
+            order by
+                deduplicated.updated_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.product_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        product_id,
+        sku,
+        product_name,
+        category,
+        subcategory,
+        brand,
+        currency_code,
+        row_fingerprint,
+        quarantine_reason,
+        list_price,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        has_invalid_list_price,
+        has_unknown_currency,
+        is_active,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        updated_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

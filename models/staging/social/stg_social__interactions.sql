@@ -1,0 +1,34 @@
+with
+
+base_interactions as (
+
+    select * from {{ ref('base_social__interactions') }}
+
+),
+
+final as (
+
+    select
+        interaction_id,
+        handle,
+        display_name,
+        email,
+        platform,
+        interaction_type,
+        sentiment_label,
+        content,
+        is_email_placeholder,
+        has_invalid_email,
+        is_content_truncated,
+        has_formula_prefix,
+        occurred_at,
+        version_count,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from base_interactions
+    where is_current_version
+
+)
+
+select * from final

@@ -1,0 +1,187 @@
+{%- set raw_columns = [
+    'survey_id', 'ticket_id', 'order_id', 'product_id', 'account_id', 'email',
+    'survey_type', 'score', 'comment', 'submitted_at',
+] -%}
+{%- set max_length = var('max_text_length') -%}
+
+with
+
+source as (
+
+    select * from {{ source('support', 'surveys') }}
+
+),
+
+email_domain_typos as (
+
+    select * from {{ ref('email_domain_typos') }}
+
+),
+
+identifier_placeholders as (
+
+    select * from {{ ref('identifier_placeholders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('survey_id') }} as survey_id,
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ clean_text('order_id') }} as order_id,
+        {{ clean_text('product_id') }} as product_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_email('email') }} as email_cleaned,
+        {{ standardize_enum('survey_type') }} as survey_type,
+        {{ clean_text('comment', max_length) }} as comment,  -- noqa: RF04
+        {{ safe_cast('score', 'integer') }} as score,
+        {{ is_text_truncated('comment', max_length) }} as is_comment_truncated,
+        {{ has_formula_prefix('comment') }} as has_formula_prefix,
+        {{ parse_timestamp_utc('submitted_at') }} as submitted_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    select
+        renamed.survey_id,
+        renamed.ticket_id,
+        renamed.order_id,
+        renamed.product_id,
+        renamed.account_id,
+        {{ canonical_email(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_canonical,
+        renamed.survey_type,
+        {#- Net Promoter groups are defined on the 0-10 scale of NPS surveys only. -#}
+        case
+            when renamed.survey_type = 'nps' and renamed.score between 9 and 10 then 'promoter'
+            when renamed.survey_type = 'nps' and renamed.score between 7 and 8 then 'passive'
+            when renamed.survey_type = 'nps' and renamed.score between 0 and 6 then 'detractor'
+        end as nps_group,
+        renamed.comment,
+        renamed.email_cleaned,
+        renamed.score,
+        {#- Each survey type has its own scale; an unknown type has none, so its score cannot be valid. -#}
+        coalesce(
+            case renamed.survey_type
+                when 'csat' then renamed.score between 1 and 5
+                when 'nps' then renamed.score between 0 and 10
+                when 'review' then renamed.score between 1 and 5
+            end,
+            false
+        ) as is_score_in_range,
+        renamed.is_comment_truncated,
+        renamed.has_formula_prefix,
+        renamed.submitted_at,
+        renamed.row_fingerprint,
+        renamed._batch_id,
+        renamed._row_number,
+        renamed._loaded_at
+    from renamed
+    left outer join email_domain_typos
+        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+
+),
+
+checked as (
+
+    {#- Placeholders are listed as staging writes them: cleaned or canonical email. -#}
+    select
+        standardised.*,
+        case
+            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
+        end as email,
+        (
+            email_placeholders_cleaned.placeholder_value is not null
+            or email_placeholders_canonical.placeholder_value is not null
+        ) as is_email_placeholder,
+        standardised.email_cleaned is not null
+        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
+        case
+            when standardised.survey_id is null then 'missing_natural_key'
+            when standardised.submitted_at is null then 'invalid_timestamp'
+            when standardised.submitted_at > {{ future_cutoff() }} then 'future_timestamp'
+            when not standardised.is_score_in_range then 'invalid_score'
+        end as quarantine_reason
+    from standardised
+    left outer join identifier_placeholders as email_placeholders_cleaned
+        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+            and email_placeholders_cleaned.identifier_type = 'email'
+    left outer join identifier_placeholders as email_placeholders_canonical
+        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+            and email_placeholders_canonical.identifier_type = 'email'
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- A submitted answer does not change: the submission time stands in for the change time. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.survey_id
+            order by
+                deduplicated.submitted_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.survey_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        survey_id,
+        ticket_id,
+        order_id,
+        product_id,
+        account_id,
+        email,
+        survey_type,
+        nps_group,
+        comment,
+        row_fingerprint,
+        quarantine_reason,
+        score,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        is_email_placeholder,
+        has_invalid_email,
+        is_comment_truncated,
+        has_formula_prefix,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        submitted_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

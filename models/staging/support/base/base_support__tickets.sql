@@ -1,0 +1,210 @@
+{%- set raw_columns = [
+    'ticket_id', 'account_id', 'email', 'phone', 'requester_name', 'channel',
+    'category', 'priority', 'status', 'subject', 'description',
+    'created_at', 'resolved_at', 'updated_at',
+] -%}
+{%- set max_length = var('max_text_length') -%}
+
+{#- Tickets carry no country: numbers without a code get the default calling code. -#}
+{%- set calling_code = "'" ~ var('default_phone_calling_code') ~ "'" -%}
+
+with
+
+source as (
+
+    select * from {{ source('support', 'tickets') }}
+
+),
+
+email_domain_typos as (
+
+    select * from {{ ref('email_domain_typos') }}
+
+),
+
+identifier_placeholders as (
+
+    select * from {{ ref('identifier_placeholders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('ticket_id') }} as ticket_id,
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_email('email') }} as email_cleaned,
+        {{ clean_text('phone') }} as phone_cleaned,
+        {{ normalize_person_name('requester_name') }} as requester_name,
+        {{ standardize_enum('channel') }} as channel,
+        {{ standardize_enum('category') }} as category,
+        {{ standardize_enum('priority') }} as priority,
+        {{ standardize_enum('status') }} as status,
+        {{ clean_text('subject', max_length) }} as subject,
+        {{ clean_text('description', max_length) }} as description,
+        {{ is_text_truncated('subject', max_length) }} as is_subject_truncated,
+        {{ is_text_truncated('description', max_length) }} as is_description_truncated,
+        ({{ has_formula_prefix('subject') }} or {{ has_formula_prefix('description') }}) as has_formula_prefix,
+        {{ parse_timestamp_utc('created_at') }} as created_at,
+        {{ clean_text('resolved_at') }} as resolved_at_cleaned,
+        {{ parse_timestamp_utc('resolved_at') }} as resolved_at_parsed,
+        {{ parse_timestamp_utc('updated_at') }} as updated_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    select
+        renamed.ticket_id,
+        renamed.account_id,
+        {{ canonical_email(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_canonical,
+        {{ phone_to_e164('renamed.phone_cleaned', calling_code) }} as phone,
+        {{ phone_extension('renamed.phone_cleaned') }} as phone_extension,
+        renamed.requester_name,
+        renamed.channel,
+        renamed.category,
+        renamed.priority,
+        renamed.status,
+        renamed.subject,
+        renamed.description,
+        renamed.email_cleaned,
+        renamed.phone_cleaned,
+        renamed.resolved_at_cleaned,
+        renamed.status in ('open', 'pending') as is_open,
+        renamed.is_subject_truncated,
+        renamed.is_description_truncated,
+        renamed.has_formula_prefix,
+        renamed.created_at,
+        {#- An optional timestamp never quarantines the ticket: a bad value is dropped and flagged. -#}
+        case
+            when renamed.resolved_at_parsed <= {{ future_cutoff() }} then renamed.resolved_at_parsed
+        end as resolved_at,
+        renamed.updated_at,
+        renamed.row_fingerprint,
+        renamed._batch_id,
+        renamed._row_number,
+        renamed._loaded_at
+    from renamed
+    left outer join email_domain_typos
+        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+
+),
+
+checked as (
+
+    {#- Placeholders are listed as staging writes them: cleaned or canonical email, E.164 phone. -#}
+    select
+        standardised.*,
+        case
+            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
+        end as email,
+        (
+            email_placeholders_cleaned.placeholder_value is not null
+            or email_placeholders_canonical.placeholder_value is not null
+        ) as is_email_placeholder,
+        standardised.email_cleaned is not null
+        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
+        phone_placeholders.placeholder_value is not null as is_phone_placeholder,
+        standardised.phone_cleaned is not null and standardised.phone is null as has_invalid_phone,
+        standardised.resolved_at_cleaned is not null and standardised.resolved_at is null as has_invalid_resolved_at,
+        case
+            when standardised.ticket_id is null then 'missing_natural_key'
+            when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
+            when standardised.created_at > {{ future_cutoff() }}
+                or standardised.updated_at > {{ future_cutoff() }}
+                then 'future_timestamp'
+        end as quarantine_reason
+    from standardised
+    left outer join identifier_placeholders as email_placeholders_cleaned
+        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+            and email_placeholders_cleaned.identifier_type = 'email'
+    left outer join identifier_placeholders as email_placeholders_canonical
+        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+            and email_placeholders_canonical.identifier_type = 'email'
+    left outer join identifier_placeholders as phone_placeholders
+        on standardised.phone = phone_placeholders.placeholder_value
+            and phone_placeholders.identifier_type = 'phone'
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows (no reason, first delivery) compete as versions of a key. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.ticket_id
+            order by
+                deduplicated.updated_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.ticket_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        ticket_id,
+        account_id,
+        email,
+        phone,
+        phone_extension,
+        requester_name,
+        channel,
+        category,
+        priority,
+        status,
+        subject,
+        description,
+        row_fingerprint,
+        quarantine_reason,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        is_open,
+        is_email_placeholder,
+        has_invalid_email,
+        is_phone_placeholder,
+        has_invalid_phone,
+        is_subject_truncated,
+        is_description_truncated,
+        has_formula_prefix,
+        has_invalid_resolved_at,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        created_at,
+        updated_at,
+        resolved_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

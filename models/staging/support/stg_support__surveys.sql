@@ -1,0 +1,36 @@
+with
+
+base_surveys as (
+
+    select * from {{ ref('base_support__surveys') }}
+
+),
+
+final as (
+
+    select
+        survey_id,
+        ticket_id,
+        order_id,
+        product_id,
+        account_id,
+        email,
+        survey_type,
+        nps_group,
+        comment,
+        score,
+        is_email_placeholder,
+        has_invalid_email,
+        is_comment_truncated,
+        has_formula_prefix,
+        submitted_at,
+        version_count,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from base_surveys
+    where is_current_version
+
+)
+
+select * from final

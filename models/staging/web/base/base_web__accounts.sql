@@ -1,0 +1,232 @@
+{%- set raw_columns = [
+    'account_id', 'email', 'phone', 'first_name', 'last_name', 'birth_date',
+    'gender', 'street_address', 'city', 'postal_code', 'country',
+    'preferred_language', 'marketing_opt_in', 'created_at', 'updated_at',
+] -%}
+
+{%- set calling_code -%}
+    coalesce(cast(countries.calling_code as {{ dbt.type_string() }}), '{{ var("default_phone_calling_code") }}')
+{%- endset -%}
+
+with
+
+source as (
+
+    select * from {{ source('web', 'accounts') }}
+
+),
+
+countries as (
+
+    select * from {{ ref('countries') }}
+
+),
+
+country_aliases as (
+
+    select * from {{ ref('country_aliases') }}
+
+),
+
+email_domain_typos as (
+
+    select * from {{ ref('email_domain_typos') }}
+
+),
+
+gender_aliases as (
+
+    select * from {{ ref('gender_aliases') }}
+
+),
+
+identifier_placeholders as (
+
+    select * from {{ ref('identifier_placeholders') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('account_id') }} as account_id,
+        {{ clean_email('email') }} as email_cleaned,
+        {{ clean_text('phone') }} as phone_cleaned,
+        {{ normalize_person_name('first_name') }} as first_name,
+        {{ normalize_person_name('last_name') }} as last_name,
+        {{ standardize_enum('gender') }} as gender_cleaned,
+        {{ clean_text('street_address') }} as street_address,
+        {{ clean_text('city') }} as city,
+        upper({{ clean_text('postal_code') }}) as postal_code,
+        upper({{ clean_text('country') }}) as country_cleaned,
+        lower({{ clean_text('preferred_language') }}) as preferred_language,
+        {{ parse_boolean('marketing_opt_in') }} as has_marketing_opt_in,
+        {{ clean_text('birth_date') }} as birth_date_cleaned,
+        {{ parse_date('birth_date') }} as birth_date_parsed,
+        {{ parse_timestamp_utc('created_at') }} as created_at,
+        {{ parse_timestamp_utc('updated_at') }} as updated_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+standardised as (
+
+    select
+        renamed.account_id,
+        {{ canonical_email(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_canonical,
+        {{ phone_to_e164('renamed.phone_cleaned', calling_code) }} as phone,
+        {{ phone_extension('renamed.phone_cleaned') }} as phone_extension,
+        renamed.first_name,
+        renamed.last_name,
+        case
+            when renamed.gender_cleaned is not null then coalesce(gender_aliases.gender, 'unknown')
+        end as gender,
+        renamed.street_address,
+        renamed.city,
+        renamed.postal_code,
+        country_aliases.country_code,
+        renamed.preferred_language,
+        renamed.email_cleaned,
+        renamed.phone_cleaned,
+        renamed.country_cleaned,
+        renamed.birth_date_cleaned,
+        renamed.has_marketing_opt_in,
+        case
+            when renamed.birth_date_parsed >= cast('1900-01-01' as date)
+                and renamed.birth_date_parsed <= cast({{ current_timestamp_utc() }} as date)
+                then renamed.birth_date_parsed
+        end as birth_date,
+        renamed.created_at,
+        renamed.updated_at,
+        renamed.row_fingerprint,
+        renamed._batch_id,
+        renamed._row_number,
+        renamed._loaded_at
+    from renamed
+    left outer join email_domain_typos
+        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+    left outer join country_aliases
+        on renamed.country_cleaned = country_aliases.alias
+    left outer join countries
+        on country_aliases.country_code = countries.country_code
+    left outer join gender_aliases
+        on renamed.gender_cleaned = gender_aliases.alias
+
+),
+
+checked as (
+
+    {#- Placeholders are listed as staging writes them: cleaned or canonical email, E.164 phone. -#}
+    select
+        standardised.*,
+        case
+            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
+        end as email,
+        (
+            email_placeholders_cleaned.placeholder_value is not null
+            or email_placeholders_canonical.placeholder_value is not null
+        ) as is_email_placeholder,
+        standardised.email_cleaned is not null
+        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
+        phone_placeholders.placeholder_value is not null as is_phone_placeholder,
+        standardised.phone_cleaned is not null and standardised.phone is null as has_invalid_phone,
+        standardised.country_cleaned is not null and standardised.country_code is null as has_unknown_country,
+        standardised.birth_date_cleaned is not null and standardised.birth_date is null as has_invalid_birth_date,
+        case
+            when standardised.account_id is null then 'missing_natural_key'
+            when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
+            when standardised.created_at > {{ future_cutoff() }}
+                or standardised.updated_at > {{ future_cutoff() }}
+                then 'future_timestamp'
+        end as quarantine_reason
+    from standardised
+    left outer join identifier_placeholders as email_placeholders_cleaned
+        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+            and email_placeholders_cleaned.identifier_type = 'email'
+    left outer join identifier_placeholders as email_placeholders_canonical
+        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+            and email_placeholders_canonical.identifier_type = 'email'
+    left outer join identifier_placeholders as phone_placeholders
+        on standardised.phone = phone_placeholders.placeholder_value
+            and phone_placeholders.identifier_type = 'phone'
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows (no reason, first delivery) compete as versions of a key. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.account_id
+            order by
+                deduplicated.updated_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.account_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        account_id,
+        email,
+        phone,
+        phone_extension,
+        first_name,
+        last_name,
+        gender,
+        street_address,
+        city,
+        postal_code,
+        country_code,
+        preferred_language,
+        row_fingerprint,
+        quarantine_reason,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        is_email_placeholder,
+        has_invalid_email,
+        is_phone_placeholder,
+        has_invalid_phone,
+        has_unknown_country,
+        has_invalid_birth_date,
+        has_marketing_opt_in,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        birth_date,
+        created_at,
+        updated_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

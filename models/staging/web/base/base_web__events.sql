@@ -1,0 +1,134 @@
+{%- set raw_columns = [
+    'event_id', 'account_id', 'anonymous_id', 'session_id', 'platform',
+    'event_type', 'page_url', 'product_id', 'search_term', 'referrer',
+    'utm_source', 'utm_medium', 'utm_campaign', 'occurred_at',
+] -%}
+{%- set max_length = var('max_text_length') -%}
+
+with
+
+source as (
+
+    select * from {{ source('web', 'events') }}
+
+),
+
+renamed as (
+
+    select
+        {{ clean_text('event_id') }} as event_id,
+        {{ clean_text('account_id') }} as account_id,
+        lower({{ clean_text('anonymous_id') }}) as anonymous_id,
+        {{ clean_text('session_id') }} as session_id,
+        {{ clean_text('product_id') }} as product_id,
+        {{ standardize_enum('platform') }} as platform,
+        {{ standardize_enum('event_type') }} as event_type,
+        {{ clean_text('page_url', max_length) }} as page_url,
+        {{ clean_text('search_term', max_length) }} as search_term,
+        {{ clean_text('referrer', max_length) }} as referrer,
+        {{ clean_text('utm_source', max_length) }} as utm_source,
+        {{ clean_text('utm_medium', max_length) }} as utm_medium,
+        {{ clean_text('utm_campaign', max_length) }} as utm_campaign,
+        (
+            {{ is_text_truncated('page_url', max_length) }}
+            or {{ is_text_truncated('search_term', max_length) }}
+            or {{ is_text_truncated('referrer', max_length) }}
+            or {{ is_text_truncated('utm_source', max_length) }}
+            or {{ is_text_truncated('utm_medium', max_length) }}
+            or {{ is_text_truncated('utm_campaign', max_length) }}
+        ) as has_truncated_text,
+        (
+            {{ has_formula_prefix('page_url') }}
+            or {{ has_formula_prefix('search_term') }}
+            or {{ has_formula_prefix('referrer') }}
+            or {{ has_formula_prefix('utm_source') }}
+            or {{ has_formula_prefix('utm_medium') }}
+            or {{ has_formula_prefix('utm_campaign') }}
+        ) as has_formula_text,
+        {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
+        {{ row_fingerprint(raw_columns) }} as row_fingerprint,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from source
+
+),
+
+checked as (
+
+    select
+        renamed.*,
+        case
+            when renamed.event_id is null then 'missing_natural_key'
+            when renamed.occurred_at is null then 'invalid_timestamp'
+            when renamed.occurred_at > {{ future_cutoff() }} then 'future_timestamp'
+        end as quarantine_reason
+    from renamed
+
+),
+
+deduplicated as (
+
+    select
+        checked.*,
+        row_number() over (
+            partition by checked.row_fingerprint
+            order by checked._loaded_at, checked._batch_id, checked._row_number
+        ) > 1 as is_exact_duplicate
+    from checked
+
+),
+
+versioned as (
+
+    {#- Only usable rows compete as versions; events are immutable, so the event time ranks them. -#}
+    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
+    select
+        deduplicated.*,
+        {{ is_usable }} as is_usable,
+        row_number() over (
+            partition by {{ is_usable }}, deduplicated.event_id
+            order by
+                deduplicated.occurred_at desc,
+                deduplicated._loaded_at desc,
+                deduplicated._batch_id desc,
+                deduplicated._row_number desc
+        ) as usable_version_rank,
+        count(*) over (partition by {{ is_usable }}, deduplicated.event_id) as usable_version_count
+    from deduplicated
+
+),
+
+final as (
+
+    select
+        event_id,
+        account_id,
+        anonymous_id,
+        session_id,
+        product_id,
+        platform,
+        event_type,
+        page_url,
+        search_term,
+        referrer,
+        utm_source,
+        utm_medium,
+        utm_campaign,
+        row_fingerprint,
+        quarantine_reason,
+        case when is_usable then usable_version_rank end as version_number,
+        case when is_usable then usable_version_count end as version_count,
+        has_truncated_text,
+        has_formula_text,
+        is_exact_duplicate,
+        is_usable and usable_version_rank = 1 as is_current_version,
+        occurred_at,
+        _batch_id,
+        _row_number,
+        _loaded_at
+    from versioned
+
+)
+
+select * from final

@@ -1,0 +1,1 @@
+"""Defect injection: cell-level value defects, row-level defects, and their manifest."""

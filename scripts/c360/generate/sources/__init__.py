@@ -1,0 +1,1 @@
+"""One module per source system; each builds clean rows (typed, with hidden columns)."""
