@@ -23,7 +23,7 @@
     {%- endset -%}
     case
         when {{ customer360.regex_matches(value, "'" ~ full_pattern ~ "'") }}
-            then {{ customer360.timestamp_add_minutes(customer360.safe_cast(local_text, 'timestamp'), '-(' ~ offset_total_minutes ~ ')') }}
+            then {{ customer360.timestamp_add_minutes(customer360.cast_or_null(local_text, 'timestamp'), '-(' ~ offset_total_minutes ~ ')') }}
     end
 {%- endmacro %}
 
@@ -32,7 +32,7 @@
     {{ return(adapter.dispatch('parse_date', 'customer360')(expression)) }}
 {%- endmacro %}
 
-{# safe_cast to date already accepts YYYY-MM-DD only and rejects impossible days. #}
+{# cast_or_null to date already accepts YYYY-MM-DD only and rejects impossible days. #}
 {% macro default__parse_date(expression) -%}
-    {{ customer360.safe_cast(expression, 'date') }}
+    {{ customer360.cast_or_null(expression, 'date') }}
 {%- endmacro %}

@@ -35,11 +35,15 @@ class PostgresTarget:
     database: str
     name: str = "postgres"
 
-    def dsn(self) -> str:
-        return (
-            f"host={self.host} port={self.port} user={self.user} "
-            f"password={self.password} dbname={self.database}"
-        )
+    def connect_kwargs(self) -> dict[str, object]:
+        """Keyword arguments for ``psycopg2.connect`` (no string building, so empty values are safe)."""
+        return {
+            "host": self.host,
+            "port": self.port,
+            "user": self.user,
+            "password": self.password,
+            "dbname": self.database,
+        }
 
 
 def resolve_target(name: str | None = None) -> DuckDBTarget | PostgresTarget:

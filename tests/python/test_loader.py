@@ -173,7 +173,7 @@ def test_postgres_load_is_idempotent_and_replaces_changed_batches(tmp_path, post
     assert load_batch(tmp_path / "day_0000", target).tables[0].outcome == "unchanged"
     write_accounts(tmp_path / "day_0000", [account("WA-2", street_address="a\nb")])
     assert load_batch(tmp_path / "day_0000", target).tables[0].outcome == "replaced"
-    with psycopg2.connect(target.dsn()) as connection, connection.cursor() as cursor:
+    with psycopg2.connect(**target.connect_kwargs()) as connection, connection.cursor() as cursor:
         cursor.execute("select account_id, street_address, first_name, last_name, _row_number from raw.web_accounts")
         assert cursor.fetchall() == [("WA-2", "a\nb", None, None, 1)]
 
@@ -184,3 +184,11 @@ def test_postgres_unreachable_is_a_clear_error(tmp_path, monkeypatch):
     write_accounts(tmp_path / "day_0000", [account("WA-1")])
     with pytest.raises(ConnectionError, match="cannot connect to PostgreSQL at 127.0.0.1:1"):
         load_batch(tmp_path / "day_0000", "postgres")
+
+
+def test_placeholder_words_are_data_not_missing_values(tmp_path, duckdb_target):
+    path = write_accounts(tmp_path / "day_0000", [account("WA-1")])
+    header, record = path.read_text().split("\n", 1)
+    path.write_text(header + "\n" + record.replace("wa-1@example.com,,", "n/a,NULL,", 1))
+    load_batch(tmp_path / "day_0000", duckdb_target)
+    assert duckdb_rows(duckdb_target, "select email, phone from raw.web_accounts") == [("n/a", "NULL")]

@@ -105,7 +105,7 @@ def md5_hex(text: str) -> str:
 # --- cases --------------------------------------------------------------------
 
 
-def safe_cast_cases() -> Iterator[Case]:
+def cast_or_null_cases() -> Iterator[Case]:
     rows = [
         # (case id, input, data_type, expected value, SQL type of the expected value)
         ("int_plain", "12", "integer", 12, "integer"),
@@ -176,12 +176,12 @@ def safe_cast_cases() -> Iterator[Case]:
     ]
     for case_id, value, data_type, expected, expected_type in rows:
         yield equals(
-            f"safe_cast:{case_id}",
-            call("safe_cast", sql_text(value), extra=repr(data_type)),
+            f"cast_or_null:{case_id}",
+            call("cast_or_null", sql_text(value), extra=repr(data_type)),
             typed(expected, expected_type),
         )
-    yield equals("safe_cast:boolean", call("safe_cast", sql_text(" Yes "), extra="'boolean'"), "true")
-    yield equals("safe_cast:text", call("safe_cast", "12", extra="'text'"), "'12'")
+    yield equals("cast_or_null:boolean", call("cast_or_null", sql_text(" Yes "), extra="'boolean'"), "true")
+    yield equals("cast_or_null:text", call("cast_or_null", "12", extra="'text'"), "'12'")
 
 
 def parse_boolean_cases() -> Iterator[Case]:
@@ -641,7 +641,7 @@ def hashing_cases() -> Iterator[Case]:
 
 def all_cases() -> list[Case]:
     cases = [
-        *safe_cast_cases(),
+        *cast_or_null_cases(),
         *parse_boolean_cases(),
         *parse_timestamp_utc_cases(),
         *parse_date_cases(),

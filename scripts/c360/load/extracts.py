@@ -145,6 +145,8 @@ def _raw_batches(
                 column_types=dict.fromkeys(header, pa.string()),
                 # An unquoted empty field is missing; a quoted "" is an empty string.
                 strings_can_be_null=True,
+                # Only an empty field is missing: "n/a", "NULL" or "NaN" are data staging must see.
+                null_values=[""],
                 quoted_strings_can_be_null=False,
             ),
         )

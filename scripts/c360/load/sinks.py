@@ -153,7 +153,7 @@ class PostgresSink:
         import psycopg2
 
         try:
-            self.connection = psycopg2.connect(target.dsn(), connect_timeout=10)
+            self.connection = psycopg2.connect(**target.connect_kwargs(), connect_timeout=10)
         except psycopg2.OperationalError as error:
             raise TargetUnreachable(
                 f"cannot connect to PostgreSQL at {target.host}:{target.port}/{target.database} "

@@ -55,7 +55,7 @@ renamed as (
         upper({{ clean_text('country') }}) as country_cleaned,
         {{ standardize_enum('tier') }} as tier,
         {{ clean_text('points_balance') }} as points_balance_cleaned,
-        {{ safe_cast('points_balance', 'integer') }} as points_balance_parsed,
+        {{ cast_or_null('points_balance', 'integer') }} as points_balance_parsed,
         {{ clean_text('birth_date') }} as birth_date_cleaned,
         {{ parse_date('birth_date') }} as birth_date_parsed,
         {{ parse_timestamp_utc('enrolled_at') }} as enrolled_at,

@@ -60,7 +60,7 @@ renamed as (
         upper({{ clean_text('currency') }}) as currency_cleaned,
         upper({{ clean_text('shipping_country') }}) as shipping_country_cleaned,
         upper({{ clean_text('shipping_postal_code') }}) as shipping_postal_code,
-        {{ safe_cast('order_total', 'decimal(18,2)') }} as order_total,
+        {{ cast_or_null('order_total', 'decimal(18,2)') }} as order_total,
         {{ parse_timestamp_utc('ordered_at') }} as ordered_at,
         {{ parse_timestamp_utc('updated_at') }} as updated_at,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,

@@ -28,7 +28,7 @@ renamed as (
         {{ clean_text('brand') }} as brand,
         upper({{ clean_text('currency') }}) as currency_cleaned,
         {{ clean_text('list_price') }} as list_price_cleaned,
-        {{ safe_cast('list_price', 'decimal(18,2)') }} as list_price_parsed,
+        {{ cast_or_null('list_price', 'decimal(18,2)') }} as list_price_parsed,
         {{ parse_boolean('is_active') }} as is_active,
         {{ parse_timestamp_utc('updated_at') }} as updated_at,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,

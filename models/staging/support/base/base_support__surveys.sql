@@ -35,7 +35,7 @@ renamed as (
         {{ clean_email('email') }} as email_cleaned,
         {{ standardize_enum('survey_type') }} as survey_type,
         {{ clean_text('comment', max_length) }} as comment,  -- noqa: RF04
-        {{ safe_cast('score', 'integer') }} as score,
+        {{ cast_or_null('score', 'integer') }} as score,
         {{ is_text_truncated('comment', max_length) }} as is_comment_truncated,
         {{ has_formula_prefix('comment') }} as has_formula_prefix,
         {{ parse_timestamp_utc('submitted_at') }} as submitted_at,

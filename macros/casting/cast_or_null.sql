@@ -5,11 +5,11 @@
     checked against one strict pattern per type and only then cast.
 #}
 
-{% macro safe_cast(expression, data_type) -%}
-    {{ return(adapter.dispatch('safe_cast', 'customer360')(expression, data_type)) }}
+{% macro cast_or_null(expression, data_type) -%}
+    {{ return(adapter.dispatch('cast_or_null', 'customer360')(expression, data_type)) }}
 {%- endmacro %}
 
-{% macro default__safe_cast(expression, data_type) -%}
+{% macro default__cast_or_null(expression, data_type) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- if spec.kind == 'text' -%}
         cast({{ expression }} as {{ dbt.type_string() | lower }})
@@ -25,13 +25,13 @@
 {%- endmacro %}
 
 {# try_cast reads '1e400' as infinity; other engines answer null. #}
-{% macro duckdb__safe_cast(expression, data_type) -%}
+{% macro duckdb__cast_or_null(expression, data_type) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- if spec.kind == 'double' -%}
-        {%- set value = customer360.default__safe_cast(expression, data_type) -%}
+        {%- set value = customer360.default__cast_or_null(expression, data_type) -%}
         case when isfinite({{ value }}) then {{ value }} end
     {%- else -%}
-        {{ customer360.default__safe_cast(expression, data_type) }}
+        {{ customer360.default__cast_or_null(expression, data_type) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -39,7 +39,7 @@
     PostgreSQL 15 has no try_cast: the helper functions created by
     create_portable_functions() validate the text and never raise.
 #}
-{% macro postgres__safe_cast(expression, data_type) -%}
+{% macro postgres__cast_or_null(expression, data_type) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- set schema = customer360.portable_functions_schema() -%}
     {%- if spec.kind == 'text' -%}
@@ -54,7 +54,7 @@
 {%- endmacro %}
 
 {# Spark's plain timestamp follows the session time zone; timestamp_ntz does not. #}
-{% macro spark__safe_cast(expression, data_type) -%}
+{% macro spark__cast_or_null(expression, data_type) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- if spec.kind == 'text' -%}
         cast({{ expression }} as string)
@@ -99,7 +99,7 @@
         {%- set precision = decimal_match.group(2) | int -%}
         {%- set scale = decimal_match.group(3) | int -%}
         {%- if precision < 1 or precision > 38 or scale > precision -%}
-            {{ exceptions.raise_compiler_error("safe_cast: unsupported decimal precision/scale in '" ~ data_type ~ "' (precision 1-38, scale <= precision)") }}
+            {{ exceptions.raise_compiler_error("cast_or_null: unsupported decimal precision/scale in '" ~ data_type ~ "' (precision 1-38, scale <= precision)") }}
         {%- endif -%}
         {{ return({'kind': 'decimal', 'precision': precision, 'scale': scale, 'sql_type': 'decimal(' ~ precision ~ ', ' ~ scale ~ ')'}) }}
     {%- elif normalized in aliases -%}
@@ -107,7 +107,7 @@
         {%- set sql_types = {'integer': 'integer', 'bigint': 'bigint', 'double': 'double', 'date': 'date', 'timestamp': 'timestamp', 'boolean': 'boolean', 'text': dbt.type_string() | lower} -%}
         {{ return({'kind': kind, 'precision': none, 'scale': none, 'sql_type': sql_types[kind]}) }}
     {%- else -%}
-        {{ exceptions.raise_compiler_error("safe_cast: unsupported data_type '" ~ data_type ~ "'; use integer, bigint, double, decimal(p,s), date, timestamp, boolean or text") }}
+        {{ exceptions.raise_compiler_error("cast_or_null: unsupported data_type '" ~ data_type ~ "'; use integer, bigint, double, decimal(p,s), date, timestamp, boolean or text") }}
     {%- endif -%}
 {%- endmacro %}
 
