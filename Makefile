@@ -11,6 +11,8 @@ export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
 DEMO_CUSTOMERS ?= 10000
 DEMO_SEED ?= 42
+# Day 0 is the initial extract; later days are daily increments (new versions, late rows, duplicates).
+DEMO_LAST_DAY ?= 2
 DEMO_DATA := data/demo
 
 .PHONY: setup demo test lint pytest benchmark clean
@@ -26,9 +28,8 @@ $(STAMP): requirements.txt pyproject.toml
 
 demo: setup
 	rm -rf $(DEMO_DATA) warehouse/customer360.duckdb
-	$(BIN)/c360 generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --days 0 --out $(DEMO_DATA)
-	$(BIN)/c360 load $(DEMO_DATA)/day_0000 --target dev
-	$(BIN)/dbt seed --target dev
+	$(BIN)/c360 generate --customers $(DEMO_CUSTOMERS) --seed $(DEMO_SEED) --days 0..$(DEMO_LAST_DAY) --out $(DEMO_DATA)
+	$(BIN)/c360 load $(DEMO_DATA)/day_* --target dev
 	$(BIN)/dbt build --target dev
 	$(BIN)/dbt docs generate --target dev
 	@echo
@@ -39,7 +40,7 @@ lint: setup
 	$(BIN)/pre-commit run --all-files
 
 pytest: setup
-	$(BIN)/pytest
+	$(BIN)/pytest -n 2 --dist loadfile
 
 test: setup lint pytest
 

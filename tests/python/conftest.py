@@ -66,5 +66,7 @@ def run_dbt(
         command, cwd=PROJECT_ROOT, env=dbt_environment(env), capture_output=True, text=True, check=False
     )
     if check and result.returncode != 0:
-        raise AssertionError(f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}")
+        raise AssertionError(
+            f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}"
+        )
     return result
