@@ -29,7 +29,7 @@ final as (
         is_phone_placeholder,
         has_invalid_phone,
         has_unknown_country,
-        was_name_swapped,
+        is_name_swapped,
         created_at,
         updated_at,
         _batch_id,

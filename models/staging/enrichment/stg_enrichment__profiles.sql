@@ -22,12 +22,12 @@ final as (
         postal_code,
         country_code,
         provider,
+        version_count,
         is_email_placeholder,
         has_invalid_email,
         has_invalid_email_sha256,
         has_unknown_country,
         refreshed_at,
-        version_count,
         _batch_id,
         _row_number,
         _loaded_at

@@ -20,6 +20,7 @@ final as (
         country_code,
         tier,
         points_balance,
+        version_count,
         has_invalid_card_number,
         is_email_placeholder,
         has_invalid_email,
@@ -31,7 +32,6 @@ final as (
         birth_date,
         enrolled_at,
         updated_at,
-        version_count,
         _batch_id,
         _row_number,
         _loaded_at

@@ -18,6 +18,7 @@ final as (
         purpose,
         request_channel,
         status,
+        version_count,
         is_email_placeholder,
         has_invalid_email,
         is_phone_placeholder,
@@ -25,7 +26,6 @@ final as (
         has_invalid_processed_at,
         requested_at,
         processed_at,
-        version_count,
         _batch_id,
         _row_number,
         _loaded_at

@@ -72,7 +72,7 @@ names_split as (
     {#- CRM keeps the whole name in one field, sometimes as "Last, First". -#}
     select
         renamed.*,
-        coalesce(renamed.full_name_cleaned like '%,%', false) as was_name_swapped,
+        coalesce(renamed.full_name_cleaned like '%,%', false) as is_name_swapped,
         case
             when renamed.full_name_cleaned like '%,%'
                 then {{ normalize_person_name(regex_replace('renamed.full_name_cleaned', "'^[^,]*,'", "''")) }}
@@ -97,7 +97,7 @@ standardised as (
     select
         names_split.contact_id,
         case
-            when names_split.was_name_swapped
+            when names_split.is_name_swapped
                 then nullif(concat_ws(' ', names_split.first_name, names_split.last_name), '')
             when {{ regex_matches('names_split.full_name_cleaned', cjk_name_pattern) }}
                 then names_split.full_name_cleaned
@@ -121,7 +121,7 @@ standardised as (
         names_split.email_cleaned,
         names_split.phone_cleaned,
         names_split.country_cleaned,
-        names_split.was_name_swapped,
+        names_split.is_name_swapped,
         names_split.created_at,
         names_split.updated_at,
         names_split.row_fingerprint,
@@ -158,19 +158,23 @@ checked as (
         case
             when standardised.contact_id is null then 'missing_natural_key'
             when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
-            when standardised.created_at > {{ future_cutoff() }}
+            when
+                standardised.created_at > {{ future_cutoff() }}
                 or standardised.updated_at > {{ future_cutoff() }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
     left outer join identifier_placeholders as phone_placeholders
-        on standardised.phone = phone_placeholders.placeholder_value
+        on
+            standardised.phone = phone_placeholders.placeholder_value
             and phone_placeholders.identifier_type = 'phone'
 
 ),
@@ -233,7 +237,7 @@ final as (
         is_phone_placeholder,
         has_invalid_phone,
         has_unknown_country,
-        was_name_swapped,
+        is_name_swapped,
         is_exact_duplicate,
         is_usable and usable_version_rank = 1 as is_current_version,
         created_at,

@@ -23,7 +23,8 @@ usable_subscribers as (
     {#- An event needs a subscriber that staging can serve: not quarantined, not a re-delivery. -#}
     select distinct base_subscribers.subscriber_id
     from base_subscribers
-    where base_subscribers.quarantine_reason is null
+    where
+        base_subscribers.quarantine_reason is null
         and not base_subscribers.is_exact_duplicate
 
 ),
@@ -37,14 +38,10 @@ renamed as (
         {{ standardize_enum('event_type') }} as event_type,
         {{ clean_text('campaign_name', max_length) }} as campaign_name,
         {{ clean_text('link_url', max_length) }} as link_url,
-        (
-            {{ is_text_truncated('campaign_name', max_length) }}
-            or {{ is_text_truncated('link_url', max_length) }}
-        ) as has_truncated_text,
-        (
-            {{ has_formula_prefix('campaign_name') }}
-            or {{ has_formula_prefix('link_url') }}
-        ) as has_formula_text,
+        {{ is_text_truncated('campaign_name', max_length) }} as is_campaign_name_truncated,
+        {{ is_text_truncated('link_url', max_length) }} as is_link_url_truncated,
+        {{ has_formula_prefix('campaign_name') }} as has_campaign_name_formula,
+        {{ has_formula_prefix('link_url') }} as has_link_url_formula,
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         _batch_id,
@@ -124,8 +121,10 @@ final as (
         quarantine_reason,
         case when is_usable then usable_version_rank end as version_number,
         case when is_usable then usable_version_count end as version_count,
-        has_truncated_text,
-        has_formula_text,
+        is_campaign_name_truncated,
+        is_link_url_truncated,
+        has_campaign_name_formula,
+        has_link_url_formula,
         is_exact_duplicate,
         is_usable and usable_version_rank = 1 as is_current_version,
         occurred_at,

@@ -93,16 +93,19 @@ checked as (
         case
             when standardised.subscriber_id is null then 'missing_natural_key'
             when standardised.subscribed_at is null or standardised.updated_at is null then 'invalid_timestamp'
-            when standardised.subscribed_at > {{ future_cutoff() }}
+            when
+                standardised.subscribed_at > {{ future_cutoff() }}
                 or standardised.updated_at > {{ future_cutoff() }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
 
 ),

@@ -95,7 +95,8 @@ standardised as (
         renamed.birth_date_cleaned,
         case when renamed.points_balance_parsed >= 0 then renamed.points_balance_parsed end as points_balance,
         case
-            when renamed.birth_date_parsed >= cast('1900-01-01' as date)
+            when
+                renamed.birth_date_parsed >= cast('1900-01-01' as date)
                 and renamed.birth_date_parsed <= cast({{ current_timestamp_utc() }} as date)
                 then renamed.birth_date_parsed
         end as birth_date,
@@ -139,19 +140,23 @@ checked as (
         case
             when standardised.member_id is null then 'missing_natural_key'
             when standardised.enrolled_at is null or standardised.updated_at is null then 'invalid_timestamp'
-            when standardised.enrolled_at > {{ future_cutoff() }}
+            when
+                standardised.enrolled_at > {{ future_cutoff() }}
                 or standardised.updated_at > {{ future_cutoff() }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
     left outer join identifier_placeholders as phone_placeholders
-        on standardised.phone = phone_placeholders.placeholder_value
+        on
+            standardised.phone = phone_placeholders.placeholder_value
             and phone_placeholders.identifier_type = 'phone'
 
 ),

@@ -106,13 +106,16 @@ checked as (
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
     left outer join identifier_placeholders as phone_placeholders
-        on standardised.phone = phone_placeholders.placeholder_value
+        on
+            standardised.phone = phone_placeholders.placeholder_value
             and phone_placeholders.identifier_type = 'phone'
 
 ),

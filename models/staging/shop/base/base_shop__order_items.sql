@@ -28,7 +28,8 @@ usable_orders as (
     {#- An item needs an order that staging can serve: not quarantined, not a re-delivery. -#}
     select distinct base_orders.order_id
     from base_orders
-    where base_orders.quarantine_reason is null
+    where
+        base_orders.quarantine_reason is null
         and not base_orders.is_exact_duplicate
 
 ),
@@ -85,7 +86,8 @@ checked as (
         standardised.*,
         case
             when standardised.order_item_id is null then 'missing_natural_key'
-            when standardised.unit_price is null
+            when
+                standardised.unit_price is null
                 or standardised.unit_price < 0
                 or (standardised.discount_amount_cleaned is not null and standardised.discount_amount is null)
                 or standardised.discount_amount < 0

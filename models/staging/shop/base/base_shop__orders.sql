@@ -134,7 +134,8 @@ checked as (
         case
             when standardised.order_id is null then 'missing_natural_key'
             when standardised.ordered_at is null or standardised.updated_at is null then 'invalid_timestamp'
-            when standardised.ordered_at > {{ future_cutoff() }}
+            when
+                standardised.ordered_at > {{ future_cutoff() }}
                 or standardised.updated_at > {{ future_cutoff() }}
                 then 'future_timestamp'
             when standardised.order_total is null or standardised.order_total <= 0 then 'invalid_amount'
@@ -142,13 +143,16 @@ checked as (
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.guest_email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.guest_email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.guest_email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.guest_email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
     left outer join identifier_placeholders as phone_placeholders
-        on standardised.guest_phone = phone_placeholders.placeholder_value
+        on
+            standardised.guest_phone = phone_placeholders.placeholder_value
             and phone_placeholders.identifier_type = 'phone'
 
 ),

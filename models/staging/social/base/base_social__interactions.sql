@@ -40,7 +40,7 @@ renamed as (
         {{ standardize_enum('sentiment_label') }} as sentiment_label,
         {{ clean_text('content', max_length) }} as content,  -- noqa: RF04
         {{ is_text_truncated('content', max_length) }} as is_content_truncated,
-        {{ has_formula_prefix('content') }} as has_formula_prefix,
+        {{ has_formula_prefix('content') }} as has_content_formula,
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         _batch_id,
@@ -66,7 +66,7 @@ standardised as (
         renamed.content,
         renamed.email_cleaned,
         renamed.is_content_truncated,
-        renamed.has_formula_prefix,
+        renamed.has_content_formula,
         renamed.occurred_at,
         renamed.row_fingerprint,
         renamed._batch_id,
@@ -99,10 +99,12 @@ checked as (
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
 
 ),
@@ -157,7 +159,7 @@ final as (
         is_email_placeholder,
         has_invalid_email,
         is_content_truncated,
-        has_formula_prefix,
+        has_content_formula,
         is_exact_duplicate,
         is_usable and usable_version_rank = 1 as is_current_version,
         occurred_at,

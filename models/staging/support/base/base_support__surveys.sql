@@ -37,7 +37,7 @@ renamed as (
         {{ clean_text('comment', max_length) }} as comment,  -- noqa: RF04
         {{ cast_or_null('score', 'integer') }} as score,
         {{ is_text_truncated('comment', max_length) }} as is_comment_truncated,
-        {{ has_formula_prefix('comment') }} as has_formula_prefix,
+        {{ has_formula_prefix('comment') }} as has_comment_formula,
         {{ parse_timestamp_utc('submitted_at') }} as submitted_at,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         _batch_id,
@@ -79,7 +79,7 @@ standardised as (
             false
         ) as is_score_in_range,
         renamed.is_comment_truncated,
-        renamed.has_formula_prefix,
+        renamed.has_comment_formula,
         renamed.submitted_at,
         renamed.row_fingerprint,
         renamed._batch_id,
@@ -113,10 +113,12 @@ checked as (
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
 
 ),
@@ -173,7 +175,7 @@ final as (
         is_email_placeholder,
         has_invalid_email,
         is_comment_truncated,
-        has_formula_prefix,
+        has_comment_formula,
         is_exact_duplicate,
         is_usable and usable_version_rank = 1 as is_current_version,
         submitted_at,

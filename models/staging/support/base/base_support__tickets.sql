@@ -44,7 +44,8 @@ renamed as (
         {{ clean_text('description', max_length) }} as description,
         {{ is_text_truncated('subject', max_length) }} as is_subject_truncated,
         {{ is_text_truncated('description', max_length) }} as is_description_truncated,
-        ({{ has_formula_prefix('subject') }} or {{ has_formula_prefix('description') }}) as has_formula_prefix,
+        {{ has_formula_prefix('subject') }} as has_subject_formula,
+        {{ has_formula_prefix('description') }} as has_description_formula,
         {{ parse_timestamp_utc('created_at') }} as created_at,
         {{ clean_text('resolved_at') }} as resolved_at_cleaned,
         {{ parse_timestamp_utc('resolved_at') }} as resolved_at_parsed,
@@ -81,7 +82,8 @@ standardised as (
         renamed.status in ('open', 'pending') as is_open,
         renamed.is_subject_truncated,
         renamed.is_description_truncated,
-        renamed.has_formula_prefix,
+        renamed.has_subject_formula,
+        renamed.has_description_formula,
         renamed.created_at,
         {#- An optional timestamp never quarantines the ticket: a bad value is dropped and flagged. -#}
         case
@@ -118,19 +120,23 @@ checked as (
         case
             when standardised.ticket_id is null then 'missing_natural_key'
             when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
-            when standardised.created_at > {{ future_cutoff() }}
+            when
+                standardised.created_at > {{ future_cutoff() }}
                 or standardised.updated_at > {{ future_cutoff() }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
     left outer join identifier_placeholders as phone_placeholders
-        on standardised.phone = phone_placeholders.placeholder_value
+        on
+            standardised.phone = phone_placeholders.placeholder_value
             and phone_placeholders.identifier_type = 'phone'
 
 ),
@@ -193,7 +199,8 @@ final as (
         has_invalid_phone,
         is_subject_truncated,
         is_description_truncated,
-        has_formula_prefix,
+        has_subject_formula,
+        has_description_formula,
         has_invalid_resolved_at,
         is_exact_duplicate,
         is_usable and usable_version_rank = 1 as is_current_version,

@@ -99,7 +99,8 @@ standardised as (
         renamed.birth_date_cleaned,
         renamed.has_marketing_opt_in,
         case
-            when renamed.birth_date_parsed >= cast('1900-01-01' as date)
+            when
+                renamed.birth_date_parsed >= cast('1900-01-01' as date)
                 and renamed.birth_date_parsed <= cast({{ current_timestamp_utc() }} as date)
                 then renamed.birth_date_parsed
         end as birth_date,
@@ -142,19 +143,23 @@ checked as (
         case
             when standardised.account_id is null then 'missing_natural_key'
             when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
-            when standardised.created_at > {{ future_cutoff() }}
+            when
+                standardised.created_at > {{ future_cutoff() }}
                 or standardised.updated_at > {{ future_cutoff() }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
-        on standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
+        on
+            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
             and email_placeholders_cleaned.identifier_type = 'email'
     left outer join identifier_placeholders as email_placeholders_canonical
-        on standardised.email_canonical = email_placeholders_canonical.placeholder_value
+        on
+            standardised.email_canonical = email_placeholders_canonical.placeholder_value
             and email_placeholders_canonical.identifier_type = 'email'
     left outer join identifier_placeholders as phone_placeholders
-        on standardised.phone = phone_placeholders.placeholder_value
+        on
+            standardised.phone = phone_placeholders.placeholder_value
             and phone_placeholders.identifier_type = 'phone'
 
 ),

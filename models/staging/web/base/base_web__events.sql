@@ -29,22 +29,18 @@ renamed as (
         {{ clean_text('utm_source', max_length) }} as utm_source,
         {{ clean_text('utm_medium', max_length) }} as utm_medium,
         {{ clean_text('utm_campaign', max_length) }} as utm_campaign,
-        (
-            {{ is_text_truncated('page_url', max_length) }}
-            or {{ is_text_truncated('search_term', max_length) }}
-            or {{ is_text_truncated('referrer', max_length) }}
-            or {{ is_text_truncated('utm_source', max_length) }}
-            or {{ is_text_truncated('utm_medium', max_length) }}
-            or {{ is_text_truncated('utm_campaign', max_length) }}
-        ) as has_truncated_text,
-        (
-            {{ has_formula_prefix('page_url') }}
-            or {{ has_formula_prefix('search_term') }}
-            or {{ has_formula_prefix('referrer') }}
-            or {{ has_formula_prefix('utm_source') }}
-            or {{ has_formula_prefix('utm_medium') }}
-            or {{ has_formula_prefix('utm_campaign') }}
-        ) as has_formula_text,
+        {{ is_text_truncated('page_url', max_length) }} as is_page_url_truncated,
+        {{ is_text_truncated('search_term', max_length) }} as is_search_term_truncated,
+        {{ is_text_truncated('referrer', max_length) }} as is_referrer_truncated,
+        {{ is_text_truncated('utm_source', max_length) }} as is_utm_source_truncated,
+        {{ is_text_truncated('utm_medium', max_length) }} as is_utm_medium_truncated,
+        {{ is_text_truncated('utm_campaign', max_length) }} as is_utm_campaign_truncated,
+        {{ has_formula_prefix('page_url') }} as has_page_url_formula,
+        {{ has_formula_prefix('search_term') }} as has_search_term_formula,
+        {{ has_formula_prefix('referrer') }} as has_referrer_formula,
+        {{ has_formula_prefix('utm_source') }} as has_utm_source_formula,
+        {{ has_formula_prefix('utm_medium') }} as has_utm_medium_formula,
+        {{ has_formula_prefix('utm_campaign') }} as has_utm_campaign_formula,
         {{ parse_timestamp_utc('occurred_at') }} as occurred_at,
         {{ row_fingerprint(raw_columns) }} as row_fingerprint,
         _batch_id,
@@ -119,8 +115,18 @@ final as (
         quarantine_reason,
         case when is_usable then usable_version_rank end as version_number,
         case when is_usable then usable_version_count end as version_count,
-        has_truncated_text,
-        has_formula_text,
+        is_page_url_truncated,
+        is_search_term_truncated,
+        is_referrer_truncated,
+        is_utm_source_truncated,
+        is_utm_medium_truncated,
+        is_utm_campaign_truncated,
+        has_page_url_formula,
+        has_search_term_formula,
+        has_referrer_formula,
+        has_utm_source_formula,
+        has_utm_medium_formula,
+        has_utm_campaign_formula,
         is_exact_duplicate,
         is_usable and usable_version_rank = 1 as is_current_version,
         occurred_at,
