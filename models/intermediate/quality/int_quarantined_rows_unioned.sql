@@ -6,16 +6,16 @@ with
 unioned as (
 
     {% for source_name, entity in staged_source_tables() %}
-    select
-        source_name,
-        table_name,
-        record_id,
-        quarantine_reason,
-        _batch_id,
-        _row_number,
-        _loaded_at
-    from {{ ref('stg_' ~ source_name ~ '__' ~ entity ~ '_quarantine') }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            source_name,
+            table_name,
+            record_id,
+            quarantine_reason,
+            _batch_id,
+            _row_number,
+            _loaded_at
+        from {{ ref('stg_' ~ source_name ~ '__' ~ entity ~ '_quarantine') }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

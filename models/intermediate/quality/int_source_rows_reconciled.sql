@@ -5,71 +5,71 @@
 with
 
 {% for source_name, entity in staged_source_tables() %}
-{%- set table_name = source_name ~ '_' ~ entity %}
-{{ table_name }}_delivered as (
+    {%- set table_name = source_name ~ '_' ~ entity %}
+    {{ table_name }}_delivered as (
 
-    select count(*) as row_count from {{ source(source_name, entity) }}
+        select count(*) as row_count from {{ source(source_name, entity) }}
 
-),
+    ),
 
-{{ table_name }}_rejected as (
+    {{ table_name }}_rejected as (
 
-    select count(*) as row_count
-    from {{ source('loader', 'load_rejects') }}
-    where table_name = 'raw.{{ table_name }}'
+        select count(*) as row_count
+        from {{ source('loader', 'load_rejects') }}
+        where table_name = 'raw.{{ table_name }}'
 
-),
+    ),
 
-{{ table_name }}_served as (
+    {{ table_name }}_served as (
 
-    select
-        count(*) as current_row_count,
-        coalesce(sum(version_count), 0) as version_row_count
-    from {{ ref('stg_' ~ source_name ~ '__' ~ entity) }}
+        select
+            count(*) as current_row_count,
+            coalesce(sum(version_count), 0) as version_row_count
+        from {{ ref('stg_' ~ source_name ~ '__' ~ entity) }}
 
-),
+    ),
 
-{{ table_name }}_quarantined as (
+    {{ table_name }}_quarantined as (
 
-    select count(*) as row_count from {{ ref('stg_' ~ source_name ~ '__' ~ entity ~ '_quarantine') }}
+        select count(*) as row_count from {{ ref('stg_' ~ source_name ~ '__' ~ entity ~ '_quarantine') }}
 
-),
+    ),
 
-{{ table_name }}_duplicated as (
+    {{ table_name }}_duplicated as (
 
-    select count(*) as row_count
-    from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
-    where is_exact_duplicate
+        select count(*) as row_count
+        from {{ ref('base_' ~ source_name ~ '__' ~ entity) }}
+        where is_exact_duplicate
 
-),
+    ),
 
-{{ table_name }}_reconciled as (
+    {{ table_name }}_reconciled as (
 
-    select
-        '{{ source_name }}' as source_name,
-        '{{ table_name }}' as table_name,
-        {{ table_name }}_rejected.row_count as rows_rejected_by_loader,
-        {{ table_name }}_delivered.row_count as rows_delivered,
-        {{ table_name }}_served.current_row_count as rows_served,
-        {{ table_name }}_served.version_row_count
-        - {{ table_name }}_served.current_row_count as rows_superseded,
-        {{ table_name }}_quarantined.row_count as rows_quarantined,
-        {{ table_name }}_duplicated.row_count as rows_duplicate
-    from {{ table_name }}_delivered
-    cross join {{ table_name }}_rejected
-    cross join {{ table_name }}_served
-    cross join {{ table_name }}_quarantined
-    cross join {{ table_name }}_duplicated
+        select
+            '{{ source_name }}' as source_name,
+            '{{ table_name }}' as table_name,
+            {{ table_name }}_rejected.row_count as rows_rejected_by_loader,
+            {{ table_name }}_delivered.row_count as rows_delivered,
+            {{ table_name }}_served.current_row_count as rows_served,
+            {{ table_name }}_served.version_row_count
+            - {{ table_name }}_served.current_row_count as rows_superseded,
+            {{ table_name }}_quarantined.row_count as rows_quarantined,
+            {{ table_name }}_duplicated.row_count as rows_duplicate
+        from {{ table_name }}_delivered
+        cross join {{ table_name }}_rejected
+        cross join {{ table_name }}_served
+        cross join {{ table_name }}_quarantined
+        cross join {{ table_name }}_duplicated
 
-),
+    ),
 
 {% endfor %}
 
 unioned as (
 
     {% for source_name, entity in staged_source_tables() %}
-    select * from {{ source_name }}_{{ entity }}_reconciled
-    {% if not loop.last %}union all{% endif %}
+        select * from {{ source_name }}_{{ entity }}_reconciled
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

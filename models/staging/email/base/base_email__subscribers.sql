@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
+
 {%- set raw_columns = [
     'subscriber_id', 'email', 'first_name', 'last_name', 'subscription_status',
     'signup_source', 'subscribed_at', 'unsubscribed_at', 'updated_at',

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
+
 {%- set raw_columns = [
     'member_id', 'card_number', 'email', 'phone', 'first_name', 'last_name',
     'birth_date', 'postal_code', 'country', 'tier', 'points_balance',

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
+
 {%- set raw_columns = [
     'request_id', 'account_id', 'email', 'phone', 'request_type', 'purpose',
     'request_channel', 'status', 'requested_at', 'processed_at',

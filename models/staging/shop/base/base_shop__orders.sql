@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
+
 {%- set raw_columns = [
     'order_id', 'account_id', 'guest_email', 'guest_phone', 'loyalty_card_number',
     'sales_channel', 'store_id', 'order_status', 'currency', 'order_total',

@@ -1,3 +1,6 @@
+{{ config(materialized='table') }}
+{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
+
 {%- set raw_columns = [
     'survey_id', 'ticket_id', 'order_id', 'product_id', 'account_id', 'email',
     'survey_type', 'score', 'comment', 'submitted_at',
