@@ -1,5 +1,4 @@
 {{ config(materialized='table') }}
-{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
 
 {%- set raw_columns = [
     'subscriber_id', 'email', 'first_name', 'last_name', 'subscription_status',

@@ -1,5 +1,4 @@
 {{ config(materialized='table') }}
-{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
 
 {%- set raw_columns = [
     'profile_id', 'email', 'email_sha256', 'full_name', 'gender', 'age_band',

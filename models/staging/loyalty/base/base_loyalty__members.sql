@@ -1,5 +1,4 @@
 {{ config(materialized='table') }}
-{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
 
 {%- set raw_columns = [
     'member_id', 'card_number', 'email', 'phone', 'first_name', 'last_name',

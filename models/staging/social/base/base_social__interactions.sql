@@ -1,5 +1,4 @@
 {{ config(materialized='table') }}
-{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
 
 {%- set raw_columns = [
     'interaction_id', 'platform', 'handle', 'display_name', 'email',

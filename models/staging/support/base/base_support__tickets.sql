@@ -1,5 +1,4 @@
 {{ config(materialized='table') }}
-{#- A table, not a view: the dedup and version windows run once per build instead of once per test and per downstream query. -#}
 
 {%- set raw_columns = [
     'ticket_id', 'account_id', 'email', 'phone', 'requester_name', 'channel',
