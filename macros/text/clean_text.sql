@@ -33,10 +33,11 @@
 
 {#
     Spreadsheets evaluate cells starting with = + - @. A leading sign is only
-    dangerous before a letter or "(", so phone numbers (+1 415 ...) and
-    negative numbers stay unflagged.
+    dangerous when a letter, "(", "|" or "!" follows somewhere (a function, a
+    command as in -2+3+cmd|..., a cell reference), so phone numbers
+    (+1 415 ...) and plain negative numbers stay unflagged.
 #}
 {% macro default__has_formula_prefix(expression) -%}
     {%- set leading_blanks = "[" ~ customer360.control_character_class() ~ customer360.whitespace_character_class() ~ "]*" -%}
-    coalesce({{ customer360.regex_matches(expression, "'^" ~ leading_blanks ~ "([=@]|[+-][a-zA-Z(])'") }}, false)
+    coalesce({{ customer360.regex_matches(expression, "'^" ~ leading_blanks ~ "([=@]|[+-][^a-zA-Z(|!]*[a-zA-Z(|!])'") }}, false)
 {%- endmacro %}

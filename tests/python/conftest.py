@@ -70,3 +70,18 @@ def run_dbt(
             f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}"
         )
     return result
+
+
+def loader_target(env: dict[str, str]):
+    """The loader's target for an environment built for ``run_dbt`` (DuckDB file or PostgreSQL database)."""
+    from c360.targets import DuckDBTarget, PostgresTarget
+
+    if env.get("C360_TARGET", "dev") == "dev":
+        return DuckDBTarget(path=Path(env["C360_DUCKDB_PATH"]))
+    return PostgresTarget(
+        host=env["C360_PG_HOST"],
+        port=int(env["C360_PG_PORT"]),
+        user=env["C360_PG_USER"],
+        password=env["C360_PG_PASSWORD"],
+        database=env["C360_PG_DATABASE"],
+    )

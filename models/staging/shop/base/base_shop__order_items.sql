@@ -90,7 +90,7 @@ checked as (
             when standardised.order_item_id is null then 'missing_natural_key'
             when
                 standardised.unit_price is null
-                or standardised.unit_price < 0
+                or standardised.unit_price <= 0
                 or (standardised.discount_amount_cleaned is not null and standardised.discount_amount is null)
                 or standardised.discount_amount < 0
                 then 'invalid_amount'
