@@ -22,7 +22,9 @@ import pytest
 
 from c360.cli import main
 from c360.generate import DefectRates, GenerationError, generate_days, load_rates
+from c360.generate.batch import Batch
 from c360.generate.config import DefectConfigError, defect_kinds
+from c360.generate.defects.manifest import Manifest
 from c360.generate.defects.values import EMAIL_PLACEHOLDERS, FORMULAS, PHONE_JUNK
 from c360.generate.timeline import ANCHOR, day_window, format_timestamps_with_offset
 from c360.raw_tables import GROUND_TRUTH_COLUMNS, RAW_TABLES, RAW_TABLES_BY_NAME
@@ -444,6 +446,39 @@ def test_ground_truth_never_leaks_into_raw_tables(default_world):
     for table in RAW_TABLES:
         text = (day(default_world, 0) / f"{table.name}.csv").read_text(encoding="utf-8")
         assert "PSN-" not in text, table.name
+
+
+# -- delivering table by table ---------------------------------------------------
+
+
+def _clean_rows(key: str, record_ids: list[str], persons: list[int]) -> pa.Table:
+    return pa.table({key: record_ids, "__person": pa.array(persons, pa.int64())})
+
+
+def test_a_completed_table_is_delivered_at_once_and_kept_in_the_ground_truth():
+    delivered = []
+    batch = Batch(deliver=lambda table, rows: delivered.append((table, rows.take(table).num_rows)))
+    batch.add("support_surveys", _clean_rows("survey_id", ["SS-1", "SS-2"], [1, 2]))
+    batch.add("privacy_requests", _clean_rows("request_id", ["PR-1"], [3]))
+    batch.complete("support_surveys")
+    assert delivered == [("support_surveys", 2)]
+    assert "support_surveys" not in batch.pieces
+    truth = batch.ground_truth()
+    assert truth["source_table"].to_pylist() == ["support_surveys", "support_surveys", "privacy_requests"]
+    assert truth["person_id"].to_pylist() == ["PSN-0000001", "PSN-0000002", "PSN-0000003"]
+    with pytest.raises(ValueError, match="support_surveys"):
+        batch.add("support_surveys", _clean_rows("survey_id", ["SS-3"], [4]))
+
+
+def test_manifest_lists_sections_in_rank_order_whenever_they_are_noted():
+    manifest = Manifest()
+    with manifest.section(2):
+        manifest.note("duplicate_row", "web_events", "", pa.array(["WE-2"]))
+    with manifest.section(1):
+        manifest.note("duplicate_row", "web_accounts", "", pa.array(["WA-1"]))
+    manifest.note("shared_phone", "_persons", "phone", pa.array(["PSN-1"]))
+    assert manifest.table()["record_id"].to_pylist() == ["PSN-1", "WA-1", "WE-2"]
+    assert manifest.counts()["duplicate_row"] == (0, 2)
 
 
 # -- increments ------------------------------------------------------------------

@@ -55,29 +55,34 @@ def add_activity(
     """Everything people did during the day's window.
 
     Returns the orders, tickets and privacy requests opened, whose status moves on later.
+    Tables nothing later needs are completed at once, so they can be delivered
+    before the next is built.
     """
     window = context.window
     batch.add("web_events", event_rows(people, window, context, catalogue.num_rows, new_accounts))
+    batch.complete("web_events")
     orders, items = order_rows(people, window, context, catalogue)
     batch.add("shop_orders", orders)
     batch.add("shop_order_items", items)
+    del items  # held by the batch alone from here on
+    batch.complete("shop_order_items")
     batch.add("email_events", email_event_rows(people, window, context))
+    batch.complete("email_events")
     batch.add("social_interactions", interaction_rows(people, window, context))
+    batch.complete("social_interactions")
     tickets = ticket_rows(people, window, context)
     batch.add("support_tickets", tickets)
-    solved = [reached_within(tickets, "solved", window), solved_earlier_tickets]
-    delivered = [reached_within(orders, "delivered", window), delivered_earlier_orders]
-    surveys = survey_rows(
-        people,
-        window,
-        context,
-        pa.concat_tables([t for t in solved if t is not None], promote_options="permissive"),
-        pa.concat_tables([t for t in delivered if t is not None], promote_options="permissive"),
-    )
-    batch.add("support_surveys", surveys)
+    solved = _stack(reached_within(tickets, "solved", window), solved_earlier_tickets)
+    delivered = _stack(reached_within(orders, "delivered", window), delivered_earlier_orders)
+    batch.add("support_surveys", survey_rows(people, window, context, solved, delivered))
+    batch.complete("support_surveys")
     requests = request_rows(people, window, context)
     batch.add("privacy_requests", requests)
     return {"shop_orders": orders, "support_tickets": tickets, "privacy_requests": requests}
+
+
+def _stack(*tables: pa.Table | None) -> pa.Table:
+    return pa.concat_tables([t for t in tables if t is not None], promote_options="permissive")
 
 
 def person_positions(people: People, person_seq: np.ndarray) -> np.ndarray:

@@ -114,10 +114,13 @@ def draw(
     rng: np.random.Generator, options: tuple[str, ...], weights: tuple[float, ...], size: int
 ) -> pa.Array:
     """``size`` values of ``options`` with the given relative weights."""
+    return pa.array(list(options), pa.string()).take(pa.array(draw_positions(rng, weights, size)))
+
+
+def draw_positions(rng: np.random.Generator, weights: tuple[float, ...], size: int) -> np.ndarray:
+    """``size`` positions among ``len(weights)`` options with the given relative weights."""
     probabilities = np.array(weights, dtype=float) / sum(weights)
-    return pa.array(list(options), pa.string()).take(
-        pa.array(rng.choice(len(options), size, p=probabilities))
-    )
+    return rng.choice(len(weights), size, p=probabilities)
 
 
 def maybe(values: pa.Array, keep: np.ndarray) -> pa.Array:

@@ -19,12 +19,17 @@ from c360.generate.defects.rows import (
 
 
 def deliver(
-    table: str, clean: pa.Table, context: DayContext, earlier: pa.Table | None
+    table: str, clean: pa.Table | None, context: DayContext, earlier: pa.Table | None
 ) -> tuple[pa.Table, pa.Table]:
     """(rows to write, rows eligible to be re-delivered on later days).
 
-    ``earlier`` is a sample of rows delivered on earlier days, for duplicates.
+    ``clean`` (None: no rows today) is used up: pass the only reference to it,
+    and its columns are freed as soon as they are rendered. ``earlier`` is a
+    sample of rows delivered on earlier days, for duplicates.
     """
+    if clean is None:
+        empty = empty_table(table)
+        return empty, empty
     spec = SPECS[table]
     delivery = Delivery(table, context.rates, context.rng(f"defects:{table}"), context.manifest)
     clean = swap_first_and_last(clean, spec, delivery)
@@ -33,7 +38,9 @@ def deliver(
         clean = late_events(clean, spec, delivery, context.window[0])
     clean = orphan_children(clean, spec, delivery, context.counters)
     clean = conflicting_versions(clean, spec, delivery, context.extract_time)
-    rendered = render_table(clean, spec, delivery)
+    columns = dict(zip(clean.column_names, clean.columns, strict=True))
+    del clean  # render_table takes the columns out of ``columns`` one by one
+    rendered = render_table(columns, spec, delivery)
     extras = [keyless_copies(rendered, spec, delivery), duplicates(rendered, spec, delivery, earlier)]
     return pa.concat_tables([rendered, *extras]), rendered
 

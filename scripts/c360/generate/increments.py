@@ -28,10 +28,9 @@ def _concat(*tables: pa.Table) -> pa.Table:
 
 
 def increment(
-    context: DayContext, persons: pa.Table, records: dict[str, pa.Table]
-) -> tuple[Batch, pa.Table, dict[str, pa.Table]]:
-    """(batch, persons, current records) for day ``context.day`` >= 1."""
-    batch = Batch()
+    context: DayContext, persons: pa.Table, records: dict[str, pa.Table], batch: Batch
+) -> tuple[pa.Table, dict[str, pa.Table]]:
+    """Fill ``batch`` with day ``context.day`` >= 1; returns (persons, current records)."""
     records = dict(records)
     for table in VERSIONED:
         batch.add(table, stale_versions(table, records[table], context), new=False)
@@ -49,7 +48,7 @@ def increment(
     records["loyalty_members"] = _earn_points(
         records["loyalty_members"], opened["shop_orders"], batch, context
     )
-    return batch, persons, records
+    return persons, records
 
 
 def _people_change(

@@ -14,9 +14,8 @@ from c360.generate.sources.catalogue import product_catalogue
 from c360.generate.sources.privacy import completed_erasures
 
 
-def initial_load(context: DayContext, customers: int) -> tuple[Batch, pa.Table, dict[str, pa.Table]]:
-    """(batch, persons, current records) for day 0."""
-    batch = Batch()
+def initial_load(context: DayContext, customers: int, batch: Batch) -> tuple[pa.Table, dict[str, pa.Table]]:
+    """Fill ``batch`` with day 0; returns (persons, current records)."""
     catalogue = product_catalogue(context)
     batch.add("shop_products", catalogue)
     persons = new_persons(
@@ -34,4 +33,4 @@ def initial_load(context: DayContext, customers: int) -> tuple[Batch, pa.Table, 
     records["shop_products"] = catalogue
     records |= still_open(opened, context.extract_time)
     erased = completed_erasures(opened["privacy_requests"], context.window)
-    return batch, forget_erased(persons, erased), records
+    return forget_erased(persons, erased), records

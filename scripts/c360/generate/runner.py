@@ -7,24 +7,17 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
-import pyarrow as pa
-
 from c360.generate.batch import Batch
 from c360.generate.config import DefectRates
 from c360.generate.context import DayContext
 from c360.generate.days import parse_days
 from c360.generate.defects.cells import check_rate_sums
-from c360.generate.delivery import deliver, empty_table
 from c360.generate.increments import increment
 from c360.generate.initial import initial_load
 from c360.generate.pools import locale_pools
+from c360.generate.sink import DaySink
 from c360.generate.state import GenerationError, State, load_state, read_meta, save_state
-from c360.generate.streams import stream
 from c360.generate.writer import COUNTS_FILE, GROUND_TRUTH_FILE, MANIFEST_FILE, DayWriter, day_folder_name
-from c360.raw_tables import RAW_TABLES
-
-REDELIVERY_SAMPLE = 1_000
 
 
 @dataclass
@@ -117,51 +110,27 @@ def _open_state(out_dir: Path, customers: int, seed: int, rates: DefectRates) ->
 
 
 def generate_day(out_dir: Path, state: State, day: int, rates: DefectRates) -> DayReport:
-    """Build, deliver and write one day, then save the state for the next."""
+    """Build, deliver and write one day, then save the state for the next.
+
+    Tables are delivered and written while the rest of the day is still being
+    built, as soon as each is complete, so they are never all held at once.
+    """
     started = time.perf_counter()
     context = DayContext(
         seed=state.seed, day=day, rates=rates, counters=state.counters, pools=locale_pools(state.seed)
     )
-    if day == 0:
-        batch, persons, records = initial_load(context, state.customers)
-    else:
-        batch, persons, records = increment(context, state.persons, state.records)
     with DayWriter(out_dir, day) as writer:
+        sink = DaySink(context, state.delivered, writer)
+        batch = Batch(deliver=sink.deliver)
+        if day == 0:
+            persons, records = initial_load(context, state.customers, batch)
+        else:
+            persons, records = increment(context, state.persons, state.records, batch)
         writer.write(GROUND_TRUTH_FILE, batch.ground_truth())
-        rows, delivered = _deliver_all(batch, context, state, writer)
+        rows, delivered = sink.finish(batch)
         writer.write(MANIFEST_FILE, context.manifest.table())
         writer.write(COUNTS_FILE, context.manifest.counts_table())
     state.persons, state.records, state.delivered = persons, records, delivered
     state.last_day = day
     save_state(out_dir, state)
     return DayReport(day, writer.final, rows, time.perf_counter() - started)
-
-
-def _deliver_all(
-    batch: Batch, context: DayContext, state: State, writer: DayWriter
-) -> tuple[dict[str, int], dict[str, pa.Table]]:
-    """Inject defects and write every raw table; returns (rows written, re-delivery samples)."""
-    rows, samples = {}, {}
-    for raw in RAW_TABLES:
-        clean = batch.take(raw.name)  # frees the clean rows as soon as they are delivered
-        earlier = state.delivered.get(raw.name)
-        if clean is None:
-            final = rendered = empty_table(raw.name)
-        else:
-            final, rendered = deliver(raw.name, clean, context, earlier)
-        writer.write(f"{raw.name}.csv", final)
-        rows[raw.name] = final.num_rows
-        samples[raw.name] = _redelivery_sample(earlier, rendered, state.seed, context.day, raw.name)
-    return rows, samples
-
-
-def _redelivery_sample(
-    earlier: pa.Table | None, today: pa.Table, seed: int, day: int, table: str
-) -> pa.Table:
-    """A bounded random sample of everything delivered so far, for re-delivery."""
-    rng = stream(seed, day, f"redelivery:{table}")
-    pool = today if earlier is None else pa.concat_tables([earlier, today])
-    if pool.num_rows <= REDELIVERY_SAMPLE:
-        return pool
-    rows = np.sort(rng.choice(pool.num_rows, REDELIVERY_SAMPLE, replace=False))
-    return pool.take(pa.array(rows))

@@ -128,21 +128,25 @@ def render_column(
     return text
 
 
-def render_table(clean: pa.Table, spec: TableSpec, delivery: Delivery) -> pa.Table:
-    """All raw columns, in contract order, as text with defects injected."""
+def render_table(clean: dict[str, pa.ChunkedArray], spec: TableSpec, delivery: Delivery) -> pa.Table:
+    """All raw columns, in contract order, as text with defects injected.
+
+    ``clean`` maps column names to clean values; each column is taken out of it
+    when rendered, so that it can be freed before the next one is rendered.
+    """
     record_ids = clean[spec.key].combine_chunks().cast(pa.string())
-    offsets = clean[TZ_OFFSET].combine_chunks() if TZ_OFFSET in clean.column_names else None
+    offsets = clean.pop(TZ_OFFSET).combine_chunks() if TZ_OFFSET in clean else None
     columns = {}
     for column in spec.columns:
-        if column not in clean.column_names:
-            columns[column] = pa.nulls(clean.num_rows, pa.string())
+        if column not in clean:
+            columns[column] = pa.nulls(len(record_ids), pa.string())
             continue
         hidden = {}
-        if latin_of(column) in clean.column_names:
-            hidden["latin"] = clean[latin_of(column)].combine_chunks()
+        if latin_of(column) in clean:
+            hidden["latin"] = clean.pop(latin_of(column)).combine_chunks()
         if offsets is not None:
             hidden["tz_offset"] = offsets
-        values = clean[column].combine_chunks()
+        values = clean.pop(column).combine_chunks()
         kind = spec.kinds[column]
         columns[column] = render_column(values, kind, column, record_ids, hidden, delivery)
     return pa.table(columns)

@@ -3,9 +3,16 @@
 Written per day as ``_defects.csv`` (table, record_id, column, defect) and
 ``_defect_counts.csv`` (defect, eligible, injected) next to the raw CSVs. The
 loader does not read them; tests and benchmarks do.
+
+Defects are listed in sections: first those noted while the day's records were
+built, then those of each delivered table in turn. A table may be delivered
+while others are still being built; its section keeps the listing the same.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 import pyarrow as pa
 
@@ -19,8 +26,19 @@ class Manifest:
     """Accumulates injected defects and eligible/injected counts per defect kind."""
 
     def __init__(self) -> None:
-        self._parts: list[pa.Table] = []
+        # Noted defects per section rank; rank 0 is outside any section.
+        self._parts: dict[int, list[pa.Table]] = {}
+        self._section = 0
         self._counts: dict[str, list[int]] = {kind: [0, 0] for kind in defect_kinds()}
+
+    @contextmanager
+    def section(self, rank: int) -> Iterator[None]:
+        """Defects noted inside are listed with section ``rank`` (ranks ascending)."""
+        outer, self._section = self._section, rank
+        try:
+            yield
+        finally:
+            self._section = outer
 
     def count_eligible(self, defect: str, eligible: int) -> None:
         self._counts[defect][0] += int(eligible)
@@ -31,7 +49,7 @@ class Manifest:
         if len(record_ids) == 0:
             return
         count = len(record_ids)
-        self._parts.append(
+        self._parts.setdefault(self._section, []).append(
             pa.table(
                 {
                     "table": pa.repeat(pa.scalar(table), count),
@@ -47,9 +65,10 @@ class Manifest:
         return {kind: (eligible, injected) for kind, (eligible, injected) in self._counts.items()}
 
     def table(self) -> pa.Table:
-        if not self._parts:
+        parts = [part for rank in sorted(self._parts) for part in self._parts[rank]]
+        if not parts:
             return pa.table({name: pa.array([], pa.string()) for name in MANIFEST_COLUMNS})
-        return pa.concat_tables(self._parts)
+        return pa.concat_tables(parts)
 
     def counts_table(self) -> pa.Table:
         kinds = list(self._counts)

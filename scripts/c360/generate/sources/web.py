@@ -7,7 +7,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from c360.generate.columns import PERSON, TZ_OFFSET, latin_of
-from c360.generate.context import DayContext, People, between, draw, maybe, sample_activity
+from c360.generate.context import DayContext, People, between, draw_positions, maybe, sample_activity
 from c360.generate.identifiers import ids
 from c360.generate.locales import LANGUAGES, LOCALES
 from c360.generate.persons import GENDERS
@@ -106,8 +106,27 @@ def _accounts(
 def event_rows(
     people: People, window: tuple[int, int], context: DayContext, products: int, signups: pa.Table
 ) -> pa.Table:
-    """Browsing sessions of everyone, plus one signup event per new account."""
+    """Browsing sessions of everyone, plus one signup event per new account, in time order."""
     rng = context.rng("web_events")
+    columns = _in_time_order(
+        pa.concat_tables([_browsing(people, window, context, rng, products), _signups(people, signups, rng)])
+    )
+    seq = context.counters.allocate("web_event", len(columns["occurred_at"]))
+    return pa.table({"event_id": ids("web_event", seq), **columns})
+
+
+def _in_time_order(events: pa.Table) -> dict[str, pa.ChunkedArray]:
+    """The columns of ``events`` (its only reference) sorted by occurred_at, one at a time."""
+    order = pa.array(np.argsort(events["occurred_at"].to_numpy(), kind="stable"))
+    unsorted = dict(zip(events.column_names, events.columns, strict=True))
+    del events  # so that each unsorted column is freed once sorted
+    return {name: unsorted.pop(name).take(order) for name in list(unsorted)}
+
+
+def _browsing(
+    people: People, window: tuple[int, int], context: DayContext, rng: np.random.Generator, products: int
+) -> pa.Table:
+    """The events of everyone's browsing sessions."""
     volumes = context.volumes
     has_account = people.num("account_seq") >= 0
     rows_a, start_a = sample_activity(
@@ -116,12 +135,7 @@ def event_rows(
     rows_b, start_b = sample_activity(people, window, volumes.sessions_per_year_anonymous, rng, ~has_account)
     rows = np.concatenate([rows_a, rows_b])
     starts = np.concatenate([start_a, start_b])
-    sessions = _sessions(people, rows, starts, rng)
-    events = _explode(sessions, rng, window[1], products)
-    events = pa.concat_tables([events, _signups(people, signups, rng)])
-    events = events.take(pa.array(np.argsort(events["occurred_at"].to_numpy(), kind="stable")))
-    seq = context.counters.allocate("web_event", events.num_rows)
-    return events.add_column(0, "event_id", ids("web_event", seq))
+    return _explode(_sessions(people, rows, starts, rng), rng, window[1], products)
 
 
 def _device_ids(person_seq: np.ndarray, platform: np.ndarray) -> pa.Array:
@@ -172,37 +186,53 @@ def _elapsed(steps: np.ndarray, length: np.ndarray) -> np.ndarray:
 
 
 def _event_columns(sessions, which, occurred, event_type, is_login, first, product, rng) -> pa.Table:
+    # Most columns take few distinct values: each is built in one pass as
+    # positions into its list of values, null where the event has none.
     count = len(which)
-    take = pa.array(which)
-    names = pa.array(list(BROWSING)).take(pa.array(event_type))
-    names = pc.if_else(pa.array(is_login), pa.scalar("login"), names)
-    product_ids = ids("product", product + 1)
-    shows_product = pa.array(np.isin(event_type, (1, 3)) & ~is_login)
-    is_search = pa.array((event_type == 2) & ~is_login)
-    page = join(SHOP_URL, pa.array(list(PAGES)).take(pa.array(rng.integers(0, len(PAGES), count))))
-    page = pc.if_else(shows_product, join(SHOP_URL, "/products/", product_ids), page)
-    page = pc.if_else(is_search, pa.scalar(SHOP_URL + "/search"), page)
-    page = pc.if_else(pa.array(is_login), pa.scalar(SHOP_URL + "/login"), page)
+    shows_product = np.isin(event_type, (1, 3)) & ~is_login
+    is_search = (event_type == 2) & ~is_login
+    distinct, product_position = np.unique(product, return_inverse=True)
+    product_ids = ids("product", distinct + 1)
+    page = rng.integers(0, len(PAGES), count)
+    page = np.where(shows_product, len(PAGES) + 2 + product_position, page)
+    page = np.where(is_search, len(PAGES), page)
+    page = np.where(is_login, len(PAGES) + 1, page)
     campaign = first & (rng.random(count) < 0.25)
+    search_term = draw_positions(rng, (1,) * len(SEARCH_TERMS), count)
+    referrer = draw_positions(rng, (5, 2, 1, 1, 1), count)
+    referred = first & (rng.random(count) < 0.6)
     columns = {
-        "account_id": maybe(sessions["account_id"].take(take), sessions["logged_in"][which]),
-        "anonymous_id": sessions["anonymous_id"].take(take),
-        "session_id": sessions["session_id"].take(take),
-        "platform": pa.array(list(PLATFORMS)).take(pa.array(sessions["platform"][which])),
-        "event_type": names,
-        "page_url": page,
-        "product_id": maybe(product_ids, shows_product.to_numpy(zero_copy_only=False)),
-        "search_term": maybe(
-            draw(rng, SEARCH_TERMS, (1,) * len(SEARCH_TERMS), count), is_search.to_numpy(zero_copy_only=False)
-        ),
-        "referrer": maybe(draw(rng, REFERRERS, (5, 2, 1, 1, 1), count), first & (rng.random(count) < 0.6)),
+        "account_id": _take(sessions["account_id"], which, sessions["logged_in"][which]),
+        "anonymous_id": _take(sessions["anonymous_id"], which),
+        "session_id": _take(sessions["session_id"], which),
+        "platform": _take(_strings(PLATFORMS), sessions["platform"][which]),
+        "event_type": _take(_strings((*BROWSING, "login")), np.where(is_login, len(BROWSING), event_type)),
+        "page_url": _take(_page_urls(product_ids), page),
+        "product_id": _take(product_ids, product_position, shows_product),
+        "search_term": _take(_strings(SEARCH_TERMS), search_term, is_search),
+        "referrer": _take(_strings(REFERRERS), referrer, referred),
     }
     for name, options in UTM.items():
-        columns[name] = maybe(draw(rng, options, (1,) * len(options), count), campaign)
+        columns[name] = _take(_strings(options), draw_positions(rng, (1,) * len(options), count), campaign)
     columns["occurred_at"] = pa.array(occurred)
     columns[PERSON] = pa.array(sessions["person"][which])
     columns[TZ_OFFSET] = pa.array(sessions["tz"][which])
     return pa.table(columns)
+
+
+def _page_urls(product_ids: pa.Array) -> pa.Array:
+    """Every page an event can show: PAGES, search, login, then one per product."""
+    pages = pa.array([SHOP_URL + page for page in (*PAGES, "/search", "/login")])
+    return pa.concat_arrays([pages, join(SHOP_URL, "/products/", product_ids)])
+
+
+def _strings(values: tuple[str, ...]) -> pa.Array:
+    return pa.array(list(values), pa.string())
+
+
+def _take(values: pa.Array, positions: np.ndarray, keep: np.ndarray | None = None) -> pa.Array:
+    """``values`` at ``positions``, null where not ``keep``."""
+    return values.take(pa.array(positions, mask=None if keep is None else ~keep))
 
 
 def _signups(people: People, accounts: pa.Table, rng: np.random.Generator) -> pa.Table:
