@@ -82,7 +82,7 @@ def run(args: argparse.Namespace) -> int:
         ("load", [str(BIN / "c360"), "load", str(data_dir / "day_0000"), "--target", "dev"]),
         ("seed", [str(BIN / "dbt"), "seed", "--target", "dev", *dbt_paths]),
         (
-            "staging build (views + tests)",
+            "staging build (models + tests)",
             [
                 str(BIN / "dbt"),
                 "build",
