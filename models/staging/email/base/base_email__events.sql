@@ -80,33 +80,13 @@ checked as (
 
 deduplicated as (
 
-    select
-        checked.*,
-        row_number() over (
-            partition by checked.row_fingerprint
-            order by checked._loaded_at, checked._batch_id, checked._row_number
-        ) > 1 as is_exact_duplicate
-    from checked
+    {{ flag_exact_duplicates('checked') }}
 
 ),
 
 versioned as (
 
-    {#- Only usable rows compete as versions; events are immutable, so the event time ranks them. -#}
-    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
-    select
-        deduplicated.*,
-        {{ is_usable }} as is_usable,
-        row_number() over (
-            partition by {{ is_usable }}, deduplicated.email_event_id
-            order by
-                deduplicated.occurred_at desc,
-                deduplicated._loaded_at desc,
-                deduplicated._batch_id desc,
-                deduplicated._row_number desc
-        ) as usable_version_rank,
-        count(*) over (partition by {{ is_usable }}, deduplicated.email_event_id) as usable_version_count
-    from deduplicated
+    {{ rank_usable_versions('deduplicated', 'email_event_id', "deduplicated.occurred_at") }}
 
 ),
 

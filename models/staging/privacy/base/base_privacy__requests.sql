@@ -124,13 +124,7 @@ checked as (
 
 deduplicated as (
 
-    select
-        checked.*,
-        row_number() over (
-            partition by checked.row_fingerprint
-            order by checked._loaded_at, checked._batch_id, checked._row_number
-        ) > 1 as is_exact_duplicate
-    from checked
+    {{ flag_exact_duplicates('checked') }}
 
 ),
 
@@ -140,20 +134,11 @@ versioned as (
         A request has no updated_at: it changes when it is processed, so its change
         time is the processing time, or the request time while it is still open.
     -#}
-    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
-    select
-        deduplicated.*,
-        {{ is_usable }} as is_usable,
-        row_number() over (
-            partition by {{ is_usable }}, deduplicated.request_id
-            order by
-                coalesce(deduplicated.processed_at, deduplicated.requested_at) desc,
-                deduplicated._loaded_at desc,
-                deduplicated._batch_id desc,
-                deduplicated._row_number desc
-        ) as usable_version_rank,
-        count(*) over (partition by {{ is_usable }}, deduplicated.request_id) as usable_version_count
-    from deduplicated
+    {{ rank_usable_versions(
+        'deduplicated',
+        'request_id',
+        "coalesce(deduplicated.processed_at, deduplicated.requested_at)",
+    ) }}
 
 ),
 

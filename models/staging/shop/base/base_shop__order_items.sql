@@ -116,20 +116,8 @@ deduplicated as (
 
 versioned as (
 
-    {#- Only usable rows compete as versions; items carry no change time, so the latest delivery wins. -#}
-    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
-    select
-        deduplicated.*,
-        {{ is_usable }} as is_usable,
-        row_number() over (
-            partition by {{ is_usable }}, deduplicated.order_item_id
-            order by
-                deduplicated._loaded_at desc,
-                deduplicated._batch_id desc,
-                deduplicated._row_number desc
-        ) as usable_version_rank,
-        count(*) over (partition by {{ is_usable }}, deduplicated.order_item_id) as usable_version_count
-    from deduplicated
+    {#- Items carry no change time, so the latest delivery wins. -#}
+    {{ rank_usable_versions('deduplicated', 'order_item_id') }}
 
 ),
 

@@ -168,33 +168,13 @@ checked as (
 
 deduplicated as (
 
-    select
-        checked.*,
-        row_number() over (
-            partition by checked.row_fingerprint
-            order by checked._loaded_at, checked._batch_id, checked._row_number
-        ) > 1 as is_exact_duplicate
-    from checked
+    {{ flag_exact_duplicates('checked') }}
 
 ),
 
 versioned as (
 
-    {#- Only usable rows (no reason, first delivery) compete as versions of a key. -#}
-    {%- set is_usable = '(deduplicated.quarantine_reason is null and not deduplicated.is_exact_duplicate)' %}
-    select
-        deduplicated.*,
-        {{ is_usable }} as is_usable,
-        row_number() over (
-            partition by {{ is_usable }}, deduplicated.account_id
-            order by
-                deduplicated.updated_at desc,
-                deduplicated._loaded_at desc,
-                deduplicated._batch_id desc,
-                deduplicated._row_number desc
-        ) as usable_version_rank,
-        count(*) over (partition by {{ is_usable }}, deduplicated.account_id) as usable_version_count
-    from deduplicated
+    {{ rank_usable_versions('deduplicated', 'account_id', "deduplicated.updated_at") }}
 
 ),
 
