@@ -6,6 +6,9 @@
     Works on text only: the local date-time is cast without any time zone and
     the offset is then subtracted as plain minutes, so the session time zone
     never takes part. Fractions beyond microseconds are cut, not rounded.
+    Almost every value comes in the canonical UTC form 'YYYY-MM-DD HH:MM:SS';
+    it is recognised by one pattern and cast directly, so the offset parsing
+    (five more pattern matches) runs only for the rest.
 #}
 {% macro default__parse_timestamp_utc(expression) -%}
     {%- set value = 'upper(trim(' ~ expression ~ '))' -%}
@@ -21,7 +24,11 @@
             0
         )
     {%- endset -%}
+    {%- set trimmed = 'trim(' ~ expression ~ ')' -%}
+    {%- set canonical_pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$" -%}
     case
+        when {{ customer360.regex_matches(trimmed, "'" ~ canonical_pattern ~ "'") }}
+            then {{ customer360.cast_or_null(trimmed, 'timestamp') }}
         when {{ customer360.regex_matches(value, "'" ~ full_pattern ~ "'") }}
             then {{ customer360.timestamp_add_minutes(customer360.cast_or_null(local_text, 'timestamp'), '-(' ~ offset_total_minutes ~ ')') }}
     end

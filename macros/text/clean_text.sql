@@ -21,9 +21,17 @@
     {{ return(adapter.dispatch('is_text_truncated', 'customer360')(expression, max_length)) }}
 {%- endmacro %}
 
-{# Missing text was not truncated: false, never null, so the flag can be summed. #}
+{#
+    Missing text was not truncated: false, never null, so the flag can be summed.
+    Cleaning never lengthens text, so only text already longer than the limit
+    needs cleaning again to be measured.
+#}
 {% macro default__is_text_truncated(expression, max_length) -%}
-    coalesce(length({{ customer360.clean_text(expression) }}) > {{ max_length | int }}, false)
+    case
+        when length({{ expression }}) > {{ max_length | int }}
+            then coalesce(length({{ customer360.clean_text(expression) }}) > {{ max_length | int }}, false)
+        else false
+    end
 {%- endmacro %}
 
 
