@@ -9,6 +9,15 @@ export DBT_PROFILES_DIR := $(CURDIR)
 export DO_NOT_TRACK := 1
 export DBT_SEND_ANONYMOUS_USAGE_STATS := false
 
+# dim_customers publishes keyed hashes of contact details; the key is a secret
+# and comes only from the environment. Without one, a random key is made for
+# this make run alone (hashes then differ from run to run): set your own to
+# keep them stable.
+ifndef C360_HASH_KEY
+C360_HASH_KEY := $(shell python3 -c 'import secrets; print(secrets.token_hex(16))')
+endif
+export C360_HASH_KEY
+
 DEMO_CUSTOMERS ?= 10000
 DEMO_SEED ?= 42
 # Day 0 is the initial extract; later days are daily increments (new versions, late rows, duplicates).

@@ -12,6 +12,42 @@
 {%- endmacro %}
 
 {#
+    DuckDB's levenshtein counts bytes ('李娜' vs '李那' gives 3), which is
+    right only when both texts are ASCII. Otherwise the two-row dynamic
+    programme runs in list lambdas, each outer step folding one character of
+    the left text into the previous row. A macro keeps the lambdas out of the
+    models' SQL, which sqlfluff's DuckDB dialect cannot parse; DuckDB expands
+    it inline, so it costs no more than writing it out.
+#}
+{% macro duckdb__create_portable_functions() -%}
+{%- set schema = customer360.portable_functions_schema() -%}
+create schema if not exists {{ schema }};
+
+create or replace macro {{ schema }}.c360_levenshtein(left_text, right_text) as
+    case
+        when strlen(left_text) = length(left_text) and strlen(right_text) = length(right_text)
+            then levenshtein(left_text, right_text)
+        else list_reduce(
+            range(1, length(left_text) + 1),
+            lambda previous_row, left_index: list_reduce(
+                range(1, length(right_text) + 1),
+                lambda current_row, right_index: list_append(
+                    current_row,
+                    least(
+                        previous_row[right_index + 1] + 1,
+                        current_row[-1] + 1,
+                        previous_row[right_index]
+                        + cast(substr(left_text, left_index, 1) <> substr(right_text, right_index, 1) as integer)
+                    )
+                ),
+                [left_index]
+            ),
+            range(0, length(right_text) + 1)
+        )[-1]
+    end;
+{%- endmacro %}
+
+{#
     PostgreSQL 15 has no try_cast, and an exception handler costs a
     subtransaction per call. These functions check the text against the same
     patterns as the other engines (cast_input_pattern) and then validate ranges
@@ -157,6 +193,50 @@ begin
         + coalesce(nullif(substr(candidate, 18, 2), '')::bigint, 0) * 1000000
         + rpad(substr(candidate, 21), 6, '0')::bigint
     ) * interval '1 microsecond';
+end;
+$function$;
+
+{#
+    Edit distance in characters (not bytes), for name_similarity. The
+    fuzzystrmatch extension is not on every server, needs the right to create
+    extensions and raises an error above 255 characters; this has no limit.
+    Two rows of the classic dynamic programme, after an equality shortcut.
+#}
+create or replace function {{ schema }}.c360_levenshtein(left_text text, right_text text)
+returns integer
+language plpgsql immutable strict parallel safe
+as $function$
+declare
+    left_characters text[] := string_to_array(left_text, null);
+    right_characters text[] := string_to_array(right_text, null);
+    left_length integer := coalesce(array_length(left_characters, 1), 0);
+    right_length integer := coalesce(array_length(right_characters, 1), 0);
+    left_character text;
+    previous_row integer[];
+    current_row integer[];
+begin
+    if left_text = right_text then
+        return 0;
+    end if;
+    if left_length = 0 or right_length = 0 then
+        return greatest(left_length, right_length);
+    end if;
+    {# element k + 1 of a row holds the distance to the first k characters of right_text #}
+    previous_row := array(select generate_series(0, right_length));
+    current_row := previous_row;
+    for left_index in 1..left_length loop
+        left_character := left_characters[left_index];
+        current_row[1] := left_index;
+        for right_index in 1..right_length loop
+            current_row[right_index + 1] := least(
+                previous_row[right_index + 1] + 1,
+                current_row[right_index] + 1,
+                previous_row[right_index] + case when left_character = right_characters[right_index] then 0 else 1 end
+            );
+        end loop;
+        previous_row := current_row;
+    end loop;
+    return previous_row[right_length + 1];
 end;
 $function$;
 

@@ -3,7 +3,9 @@
 Each step runs in its own process so that its wall time and peak resident
 memory (including every child it starts) are measured on their own. Figures
 are printed, and written as JSON under ``benchmarks/results/``; nothing here
-asserts a target, the figures are for people to read.
+asserts a target, the figures are for people to read. The last step measures
+identity resolution against the ground truth (``c360 accuracy``), and its
+figures go into the same JSON file.
 """
 
 from __future__ import annotations
@@ -19,9 +21,16 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from c360.errors import C360Error
 from c360.targets import PROJECT_ROOT
 
 BIN = Path(sys.executable).parent
+WAREHOUSE_FILE = "benchmark.duckdb"
+ACCURACY_FILE = "accuracy.json"
+# The golden record hashes with a key; this one is for benchmark warehouses only.
+BENCHMARK_HASH_KEY = "c360-benchmark-only-key"
+# Steps that make the data; --skip-generate reuses their output.
+DATA_STEPS = ("generate", "load", "seed")
 
 
 @dataclass(frozen=True)
@@ -51,26 +60,55 @@ def measure(step: str, command: list[str], env: dict[str, str]) -> StepResult:
 
 def run(args: argparse.Namespace) -> int:
     work_dir = Path(args.work_dir).resolve()
-    if work_dir.exists() and not args.keep:
+    if args.skip_generate:
+        if not (work_dir / WAREHOUSE_FILE).is_file():
+            raise C360Error(f"--skip-generate: no {WAREHOUSE_FILE} in {work_dir}; run once without it first")
+    elif work_dir.exists() and not args.keep:
         shutil.rmtree(work_dir)
     work_dir.mkdir(parents=True, exist_ok=True)
-    data_dir = work_dir / "data"
+    (work_dir / ACCURACY_FILE).unlink(missing_ok=True)
     env = {
         **os.environ,
         "C360_TARGET": "dev",
-        "C360_DUCKDB_PATH": str(work_dir / "benchmark.duckdb"),
+        "C360_DUCKDB_PATH": str(work_dir / WAREHOUSE_FILE),
+        "C360_HASH_KEY": os.environ.get("C360_HASH_KEY", BENCHMARK_HASH_KEY),
         "DBT_PROFILES_DIR": str(PROJECT_ROOT),
         "DO_NOT_TRACK": "1",
     }
+    customers = args.customers
+    steps = benchmark_steps(customers, work_dir)
+    if args.skip_generate:
+        customers = generated_customers(work_dir) or customers
+        steps = [(step, command) for step, command in steps if step not in DATA_STEPS]
+    results = []
+    for step, command in steps:
+        results.append(measure(step, command, env))
+        if not results[-1].succeeded:
+            break
+    report(results, customers, work_dir)
+    return 0 if all(result.succeeded for result in results) else 1
+
+
+def generated_customers(work_dir: Path) -> int | None:
+    """The customer count the data in ``work_dir`` was generated with, if it says."""
+    from c360.generate.state import read_meta
+
+    meta = read_meta(work_dir / "data")
+    return meta.get("customers") if meta else None
+
+
+def benchmark_steps(customers: int, work_dir: Path) -> list[tuple[str, list[str]]]:
+    """(step name, command) in the order they run."""
+    data_dir = work_dir / "data"
     dbt_paths = ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
-    steps = [
+    return [
         (
             "generate",
             [
                 str(BIN / "c360"),
                 "generate",
                 "--customers",
-                str(args.customers),
+                str(customers),
                 "--seed",
                 "42",
                 "--days",
@@ -95,14 +133,28 @@ def run(args: argparse.Namespace) -> int:
                 *dbt_paths,
             ],
         ),
+        (
+            "identity + golden record build",
+            [
+                str(BIN / "dbt"),
+                "build",
+                "--select",
+                "intermediate.identity",
+                "intermediate.customers",
+                "marts.customers",
+                "marts.restricted",
+                "--exclude",
+                "resource_type:unit_test",
+                "--target",
+                "dev",
+                *dbt_paths,
+            ],
+        ),
+        (
+            "accuracy",
+            [str(BIN / "c360"), "accuracy", "--target", "dev", "--json", str(work_dir / ACCURACY_FILE)],
+        ),
     ]
-    results = []
-    for step, command in steps:
-        results.append(measure(step, command, env))
-        if not results[-1].succeeded:
-            break
-    report(results, args.customers, work_dir)
-    return 0 if all(result.succeeded for result in results) else 1
 
 
 def report(results: list[StepResult], customers: int, work_dir: Path) -> None:
@@ -111,19 +163,31 @@ def report(results: list[StepResult], customers: int, work_dir: Path) -> None:
     for result in results:
         status = "" if result.succeeded else "  FAILED"
         print(f"{result.step:<34} {result.seconds:>10.1f} s {result.peak_memory_mib:>10,.0f} MiB{status}")
-    generate_and_load = sum(r.seconds for r in results if r.step in ("generate", "load"))
-    print(f"{'generate + load':<34} {generate_and_load:>10.1f} s")
+    if any(r.step in ("generate", "load") for r in results):
+        generate_and_load = sum(r.seconds for r in results if r.step in ("generate", "load"))
+        print(f"{'generate + load':<34} {generate_and_load:>10.1f} s")
     results_dir = PROJECT_ROOT / "benchmarks" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     payload = {"customers": customers, "cores": os.cpu_count(), "steps": [asdict(r) for r in results]}
+    accuracy_path = work_dir / ACCURACY_FILE
+    if accuracy_path.is_file():
+        payload["accuracy"] = json.loads(accuracy_path.read_text())
     (results_dir / f"benchmark-{stamp}.json").write_text(json.dumps(payload, indent=2))
     print(f"figures written to {results_dir / f'benchmark-{stamp}.json'}; warehouse in {work_dir}")
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("benchmark", help="time and measure generate, load and staging build")
+    parser = subparsers.add_parser(
+        "benchmark", help="time and measure generate, load, dbt builds and identity resolution accuracy"
+    )
     parser.add_argument("--customers", type=int, default=1_000_000)
     parser.add_argument("--work-dir", default=str(PROJECT_ROOT / "data" / "benchmark"))
     parser.add_argument("--keep", action="store_true", help="reuse the work folder instead of starting clean")
+    parser.add_argument(
+        "--skip-generate",
+        action="store_true",
+        help="reuse the data already generated, loaded and seeded in --work-dir (and its customer count); "
+        "time only the dbt builds and accuracy",
+    )
     parser.set_defaults(func=run)

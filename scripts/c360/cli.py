@@ -17,6 +17,7 @@ SUBCOMMAND_MODULES = {
     "generate": "c360.generate.command",
     "load": "c360.load.command",
     "benchmark": "c360.benchmark",
+    "accuracy": "c360.accuracy",
 }
 
 

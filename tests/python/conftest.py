@@ -46,6 +46,8 @@ def dbt_environment(extra: dict[str, str]) -> dict[str, str]:
         "DBT_PROFILES_DIR": str(PROJECT_ROOT),
         "DO_NOT_TRACK": "1",
         "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
+        # keyed hashes need a key; tests use their own throwaway one
+        "C360_HASH_KEY": os.environ.get("C360_HASH_KEY", "c360-test-only-key"),
         **extra,
     }
 

@@ -71,14 +71,29 @@ def _clashes(values: pa.Array, taken: pa.Array | None) -> np.ndarray:
     return clash
 
 
+def mailbox_key(emails: pa.Array) -> pa.Array:
+    """The mailbox an address reaches: case never matters, and Gmail ignores dots in the local part."""
+    lowered = pc.utf8_lower(emails)
+    parts = pc.extract_regex(lowered, r"(?P<local>[^@]*)@(?P<domain>.*)")
+    local, domain = pc.struct_field(parts, "local"), pc.struct_field(parts, "domain")
+    is_gmail = pc.is_in(domain, value_set=pa.array(["gmail.com", "googlemail.com"]))
+    undotted = join(pc.replace_substring(local, ".", ""), "@gmail.com")
+    return pc.if_else(pc.fill_null(is_gmail, False), undotted, lowered)
+
+
 def make_unique_emails(emails: pa.Array, seq: np.ndarray, taken: pa.Array | None) -> pa.Array:
-    """Real addresses are unique per person: disambiguate clashes as local.<seq>@domain."""
-    clash = _clashes(emails, taken)
+    """Real mailboxes are unique per person: disambiguate clashes as local<seq>@domain.
+
+    Two addresses clash when they reach the same mailbox (``ann.lee@gmail.com``
+    and ``annlee@gmail.com``), not only when they are spelt the same.
+    """
+    clash = _clashes(mailbox_key(emails), None if taken is None else mailbox_key(taken))
     if not clash.any():
         return emails
     parts = pc.extract_regex(emails.filter(pa.array(clash)), r"(?P<local>[^@]*)@(?P<domain>.*)")
     number = pc.cast(pa.array(seq[clash]), pa.string())
-    fixed = join(pc.struct_field(parts, "local"), ".", number, "@", pc.struct_field(parts, "domain"))
+    # no dot before the number: on Gmail "ann.lee.7" and "annlee7" would be one mailbox again
+    fixed = join(pc.struct_field(parts, "local"), number, "@", pc.struct_field(parts, "domain"))
     return pc.replace_with_mask(emails, pa.array(clash), fixed)
 
 

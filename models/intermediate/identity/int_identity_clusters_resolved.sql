@@ -1,0 +1,140 @@
+{#
+    Connected components of the identity graph by label propagation with
+    pointer jumping: every pass gives each record the smallest label among
+    itself and its neighbours, then the label of that label. Labels travel
+    along a chain in doubling steps, so a bounded number of passes (the var
+    identity_label_passes) settles chains far longer than real ones, without
+    a recursive query. is_label_settled says the last pass changed nothing;
+    a test requires it for every record and equal labels across every link.
+#}
+{%- set passes = var('identity_label_passes') | int -%}
+{%- if passes < 2 -%}
+    {{ exceptions.raise_compiler_error("var identity_label_passes must be at least 2, got " ~ passes) }}
+{%- endif -%}
+
+with
+
+records as (
+
+    select * from {{ ref('int_identity_records_unioned') }}
+
+),
+
+links as (
+
+    select * from {{ ref('int_identity_links_unioned') }}
+
+),
+
+{#- numbers in key order: joins on integers are cheaper, and the smallest number is the smallest key -#}
+numbered_records as (
+
+    select
+        record_key,
+        row_number() over (order by record_key) as node_number
+    from records
+
+),
+
+numbered_links as (
+
+    select
+        record_nodes.node_number as node_number,
+        linked_nodes.node_number as linked_node_number
+    from links
+    inner join numbered_records as record_nodes
+        on links.record_key = record_nodes.record_key
+    inner join numbered_records as linked_nodes
+        on links.linked_record_key = linked_nodes.record_key
+
+),
+
+edges as (
+
+    select
+        node_number,
+        linked_node_number as neighbour_number
+    from numbered_links
+    union
+    select
+        linked_node_number as node_number,
+        node_number as neighbour_number
+    from numbered_links
+
+),
+
+{#- records without any link are their own cluster and need no passes -#}
+labels_0 as (
+
+    select distinct
+        node_number,
+        node_number as label
+    from edges
+
+),
+
+{% for pass in range(1, passes + 1) %}
+propagated_{{ pass }} as (
+
+    select
+        node_number,
+        min(label) as label
+    from (
+        select
+            node_number,
+            label
+        from labels_{{ pass - 1 }}
+        union all
+        select
+            edges.node_number,
+            neighbour_labels.label
+        from edges
+        inner join labels_{{ pass - 1 }} as neighbour_labels
+            on edges.neighbour_number = neighbour_labels.node_number
+    ) as candidates
+    group by node_number
+
+),
+
+labels_{{ pass }} as (
+
+    select
+        propagated.node_number,
+        case
+            when label_of_label.label < propagated.label then label_of_label.label
+            else propagated.label
+        end as label
+    from propagated_{{ pass }} as propagated
+    left join propagated_{{ pass }} as label_of_label
+        on propagated.label = label_of_label.node_number
+
+),
+
+{% endfor %}
+settled_labels as (
+
+    select
+        settled.node_number,
+        settled.label,
+        settled.label = previous.label as is_label_settled
+    from labels_{{ passes }} as settled
+    inner join labels_{{ passes - 1 }} as previous
+        on settled.node_number = previous.node_number
+
+),
+
+final as (
+
+    select
+        numbered_records.record_key,
+        coalesce(label_records.record_key, numbered_records.record_key) as cluster_key,
+        coalesce(settled_labels.is_label_settled, true) as is_label_settled
+    from numbered_records
+    left join settled_labels
+        on numbered_records.node_number = settled_labels.node_number
+    left join numbered_records as label_records
+        on settled_labels.label = label_records.node_number
+
+)
+
+select * from final

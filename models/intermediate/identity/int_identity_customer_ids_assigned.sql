@@ -1,0 +1,175 @@
+{{
+    config(
+        materialized='incremental',
+        unique_key='record_key',
+        incremental_strategy='delete+insert',
+        full_refresh=false,
+        on_schema_change='fail',
+    )
+}}
+{#
+    The memory of which customer_id each source record belongs to. It is
+    never rebuilt (full_refresh=false), so ids survive `dbt build
+    --full-refresh`; every run writes only the records whose id is new or
+    changed. Rules, in order:
+    - a customer_id stays with the cluster holding most of its records (ties:
+      the smaller cluster key); the rest of its records were split off;
+    - a cluster keeps the oldest customer_id that stays with it (ties: the
+      smaller id); any other id staying with it is merged into that one;
+    - a cluster with no id gets a new one, md5 of its cluster key (salted
+      with the run's start time in the rare case that id was already used).
+#}
+{%- set run_at = "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" -%}
+
+with
+
+clusters as (
+
+    select * from {{ ref('int_identity_clusters_resolved') }}
+
+),
+
+previous_assignments as (
+
+    {% if is_incremental() %}
+    select * from {{ this }}
+    {% else %}
+    {#- the first run knows no ids yet: an empty state of the right shape -#}
+    select
+        cast(null as {{ dbt.type_string() }}) as record_key,
+        cast(null as {{ dbt.type_string() }}) as customer_id,
+        cast(null as timestamp) as customer_id_created_at
+    where 1 = 0
+    {% endif %}
+
+),
+
+clustered_records as (
+
+    select
+        clusters.record_key,
+        clusters.cluster_key,
+        previous_assignments.customer_id as previous_customer_id,
+        previous_assignments.customer_id_created_at as previous_customer_id_created_at
+    from clusters
+    left join previous_assignments
+        on clusters.record_key = previous_assignments.record_key
+
+),
+
+id_spread as (
+
+    select
+        previous_customer_id as customer_id,
+        cluster_key,
+        min(previous_customer_id_created_at) as customer_id_created_at,
+        count(*) as records_in_cluster
+    from clustered_records
+    where previous_customer_id is not null
+    group by previous_customer_id, cluster_key
+
+),
+
+id_homes as (
+
+    select
+        customer_id,
+        cluster_key,
+        customer_id_created_at,
+        row_number() over (
+            partition by customer_id
+            order by records_in_cluster desc, cluster_key
+        ) = 1 as is_home_cluster
+    from id_spread
+
+),
+
+surviving_ids as (
+
+    select
+        cluster_key,
+        customer_id,
+        customer_id_created_at
+    from (
+        select
+            cluster_key,
+            customer_id,
+            customer_id_created_at,
+            row_number() over (
+                partition by cluster_key
+                order by customer_id_created_at, customer_id
+            ) as survival_rank
+        from id_homes
+        where is_home_cluster
+    ) as ranked
+    where survival_rank = 1
+
+),
+
+used_ids as (
+
+    select distinct customer_id from previous_assignments
+
+),
+
+minted_ids as (
+
+    select
+        cluster_keys.cluster_key,
+        case
+            when used_ids.customer_id is null then candidate_id
+            else {{ dbt.concat(["'CUS-'", "substr(md5(" ~ dbt.concat(['cluster_keys.cluster_key', "'|'", "'" ~ run_started_at.isoformat() ~ "'"]) ~ "), 1, 16)"]) }}
+        end as customer_id
+    from (
+        select distinct
+            cluster_key,
+            {{ dbt.concat(["'CUS-'", 'substr(md5(cluster_key), 1, 16)']) }} as candidate_id
+        from clustered_records
+    ) as cluster_keys
+    left join used_ids
+        on cluster_keys.candidate_id = used_ids.customer_id
+
+),
+
+decided as (
+
+    select
+        clustered_records.record_key,
+        clustered_records.cluster_key,
+        clustered_records.previous_customer_id,
+        coalesce(surviving_ids.customer_id, minted_ids.customer_id) as customer_id,
+        coalesce(surviving_ids.customer_id_created_at, {{ run_at }}) as customer_id_created_at,
+        previous_homes.is_home_cluster as is_previous_id_home
+    from clustered_records
+    left join surviving_ids
+        on clustered_records.cluster_key = surviving_ids.cluster_key
+    left join minted_ids
+        on clustered_records.cluster_key = minted_ids.cluster_key
+    left join id_homes as previous_homes
+        on clustered_records.previous_customer_id = previous_homes.customer_id
+        and clustered_records.cluster_key = previous_homes.cluster_key
+
+),
+
+final as (
+
+    select
+        record_key,
+        customer_id,
+        previous_customer_id,
+        case
+            when previous_customer_id is null then 'new_record'
+            when is_previous_id_home then 'merged'
+            else 'split'
+        end as assignment_reason,
+        '{{ invocation_id }}' as assigned_in_invocation_id,
+        customer_id_created_at,
+        {{ run_at }} as assigned_at
+    from decided
+    {# only what is new or changed is written; unchanged records keep their row #}
+    where previous_customer_id is null
+        or previous_customer_id <> customer_id
+
+)
+
+select * from final

@@ -1,0 +1,155 @@
+{#
+    One row per identifier value with the evidence for and against using it to
+    link records. A value is not used when it is blocked (a placeholder from
+    staging's list or a pattern from identity_blocked_identifiers) or when it
+    links more records, first names or email addresses than its type allows in
+    identity_identifier_rules: such a value is shared, not personal.
+#}
+
+with
+
+identifiers as (
+
+    select * from {{ ref('int_identity_identifiers_unpivoted') }}
+
+),
+
+identifier_rules as (
+
+    select * from {{ ref('identity_identifier_rules') }}
+
+),
+
+blocked_identifiers as (
+
+    select * from {{ ref('identity_blocked_identifiers') }}
+
+),
+
+identifier_placeholders as (
+
+    select * from {{ ref('identifier_placeholders') }}
+
+),
+
+{#- staging keeps placeholders (flagged); matching must never use them -#}
+blocked_patterns as (
+
+    select
+        identifier_type,
+        blocked_pattern,
+        block_reason
+    from blocked_identifiers
+    union all
+    select
+        identifier_type,
+        placeholder_value as blocked_pattern,
+        'placeholder' as block_reason
+    from identifier_placeholders
+
+),
+
+{#- emails are matched by hash: compare exact blocked values in that form too -#}
+exact_blocked_values as (
+
+    select
+        identifier_type,
+        case
+            when identifier_type = 'email' then {{ sha256_hex('blocked_pattern') }}
+            else blocked_pattern
+        end as identifier_value,
+        block_reason
+    from blocked_patterns
+    where {{ dbt.position("'%'", 'blocked_pattern') }} = 0
+
+),
+
+wildcard_blocked_patterns as (
+
+    select * from blocked_patterns
+    where {{ dbt.position("'%'", 'blocked_pattern') }} > 0
+
+),
+
+value_counts as (
+
+    select
+        identifier_type,
+        identifier_value,
+        max(clear_value) as clear_value,
+        count(*) as linked_records,
+        count(distinct first_name_key) as linked_first_names,
+        count(distinct email_key) as linked_emails
+    from identifiers
+    group by identifier_type, identifier_value
+
+),
+
+blocked_values as (
+
+    select
+        identifier_type,
+        identifier_value,
+        min(block_reason) as block_reason
+    from (
+        select
+            identifier_type,
+            identifier_value,
+            block_reason
+        from exact_blocked_values
+        union all
+        select
+            value_counts.identifier_type,
+            value_counts.identifier_value,
+            wildcard_blocked_patterns.block_reason
+        from value_counts
+        inner join wildcard_blocked_patterns
+            on value_counts.identifier_type = wildcard_blocked_patterns.identifier_type
+            and value_counts.clear_value like wildcard_blocked_patterns.blocked_pattern
+    ) as blocked
+    group by identifier_type, identifier_value
+
+),
+
+judged as (
+
+    select
+        value_counts.identifier_type,
+        value_counts.identifier_value,
+        value_counts.clear_value,
+        value_counts.linked_records,
+        value_counts.linked_first_names,
+        value_counts.linked_emails,
+        case
+            when not coalesce(identifier_rules.is_matching_enabled, false) then 'matching_disabled'
+            when blocked_values.block_reason is not null then 'blocked_' || blocked_values.block_reason
+            when value_counts.linked_records > identifier_rules.max_linked_records then 'too_many_records'
+            when value_counts.linked_first_names > identifier_rules.max_linked_first_names
+                then 'too_many_first_names'
+            when value_counts.linked_emails > identifier_rules.max_linked_emails then 'too_many_emails'
+        end as guard_reason
+    from value_counts
+    left join identifier_rules
+        on value_counts.identifier_type = identifier_rules.identifier_type
+    left join blocked_values
+        on value_counts.identifier_type = blocked_values.identifier_type
+        and value_counts.identifier_value = blocked_values.identifier_value
+
+),
+
+final as (
+
+    select
+        identifier_type,
+        identifier_value,
+        clear_value,
+        guard_reason,
+        linked_records,
+        linked_first_names,
+        linked_emails,
+        guard_reason is null as is_usable_for_matching
+    from judged
+
+)
+
+select * from final

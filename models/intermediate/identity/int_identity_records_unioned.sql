@@ -1,0 +1,104 @@
+{#
+    Every staging record that says who someone is, in one list with its
+    identifiers and matching attributes. Which column of which source feeds
+    which field is stated once, here; a source without a field passes null.
+#}
+{%- set identity_sources = [
+    {'model': 'stg_web__accounts', 'source_table': 'web_accounts', 'record_id': 'account_id',
+     'account_id': 'account_id', 'email': 'email', 'phone': 'phone',
+     'first_name': 'first_name', 'last_name': 'last_name', 'birth_date': 'birth_date',
+     'postal_code': 'postal_code', 'observed_at': 'updated_at', 'gender': 'gender', 'city': 'city', 'country_code': 'country_code', 'street_address': 'street_address'},
+    {'model': 'stg_shop__orders', 'source_table': 'shop_orders', 'record_id': 'order_id',
+     'account_id': 'account_id', 'email': 'guest_email', 'phone': 'guest_phone',
+     'loyalty_card_number': 'loyalty_card_number', 'postal_code': 'shipping_postal_code',
+     'observed_at': 'updated_at', 'country_code': 'shipping_country_code'},
+    {'model': 'stg_crm__contacts', 'source_table': 'crm_contacts', 'record_id': 'contact_id',
+     'email': 'email', 'phone': 'phone', 'first_name': 'first_name', 'last_name': 'last_name',
+     'observed_at': 'updated_at', 'city': 'city', 'country_code': 'country_code'},
+    {'model': 'stg_email__subscribers', 'source_table': 'email_subscribers', 'record_id': 'subscriber_id',
+     'email': 'email', 'first_name': 'first_name', 'last_name': 'last_name', 'observed_at': 'updated_at'},
+    {'model': 'stg_social__interactions', 'source_table': 'social_interactions', 'record_id': 'interaction_id',
+     'email': 'email', 'social_handle': 'handle', 'observed_at': 'occurred_at'},
+    {'model': 'stg_support__tickets', 'source_table': 'support_tickets', 'record_id': 'ticket_id',
+     'account_id': 'account_id', 'email': 'email', 'phone': 'phone', 'observed_at': 'updated_at'},
+    {'model': 'stg_support__surveys', 'source_table': 'support_surveys', 'record_id': 'survey_id',
+     'account_id': 'account_id', 'email': 'email', 'observed_at': 'submitted_at'},
+    {'model': 'stg_loyalty__members', 'source_table': 'loyalty_members', 'record_id': 'member_id',
+     'email': 'email', 'phone': 'phone', 'loyalty_card_number': 'card_number',
+     'first_name': 'first_name', 'last_name': 'last_name', 'birth_date': 'birth_date',
+     'postal_code': 'postal_code', 'observed_at': 'updated_at', 'country_code': 'country_code'},
+    {'model': 'stg_enrichment__profiles', 'source_table': 'enrichment_profiles', 'record_id': 'profile_id',
+     'email': 'email', 'email_sha256': 'email_sha256', 'postal_code': 'postal_code',
+     'observed_at': 'refreshed_at', 'gender': 'gender', 'city': 'city', 'country_code': 'country_code'},
+    {'model': 'stg_privacy__requests', 'source_table': 'privacy_requests', 'record_id': 'request_id',
+     'account_id': 'account_id', 'email': 'email', 'phone': 'phone', 'observed_at': 'requested_at'},
+] -%}
+{%- set text_type = dbt.type_string() -%}
+
+with
+
+{% for source in identity_sources %}
+{{ source.model }} as (
+
+    select * from {{ ref(source.model) }}
+
+),
+{% endfor %}
+
+unioned as (
+
+    {% for source in identity_sources %}
+    select
+        '{{ source.source_table }}' as source_table,
+        {{ source.record_id }} as source_record_id,
+        {{ source.get('account_id', 'cast(null as ' ~ text_type ~ ')') }} as account_id,
+        {{ source.get('email', 'cast(null as ' ~ text_type ~ ')') }} as email,
+        {{ source.get('email_sha256', 'cast(null as ' ~ text_type ~ ')') }} as provided_email_sha256,
+        {{ source.get('phone', 'cast(null as ' ~ text_type ~ ')') }} as phone,
+        {{ source.get('loyalty_card_number', 'cast(null as ' ~ text_type ~ ')') }} as loyalty_card_number,
+        {{ source.get('social_handle', 'cast(null as ' ~ text_type ~ ')') }} as social_handle,
+        {{ source.get('first_name', 'cast(null as ' ~ text_type ~ ')') }} as first_name,
+        {{ source.get('last_name', 'cast(null as ' ~ text_type ~ ')') }} as last_name,
+        {{ source.get('postal_code', 'cast(null as ' ~ text_type ~ ')') }} as postal_code,
+        {{ source.get('street_address', 'cast(null as ' ~ text_type ~ ')') }} as street_address,
+        {{ source.get('city', 'cast(null as ' ~ text_type ~ ')') }} as city,
+        {{ source.get('country_code', 'cast(null as ' ~ text_type ~ ')') }} as country_code,
+        {{ source.get('gender', 'cast(null as ' ~ text_type ~ ')') }} as gender,
+        {{ source.get('birth_date', 'cast(null as date)') }} as birth_date,
+        {{ source.observed_at }} as observed_at
+    from {{ source.model }}
+    {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+final as (
+
+    select
+        {{ dbt.concat(['source_table', "':'", 'source_record_id']) }} as record_key,
+        source_table,
+        source_record_id,
+        account_id,
+        email,
+        {{ sha256_hex('email') }} as email_sha256,
+        provided_email_sha256,
+        phone,
+        loyalty_card_number,
+        lower(social_handle) as social_handle,
+        first_name,
+        last_name,
+        street_address,
+        city,
+        postal_code,
+        country_code,
+        gender,
+        {{ name_match_key('first_name') }} as first_name_key,
+        {{ name_match_key('last_name') }} as last_name_key,
+        upper({{ regex_replace('postal_code', "'[^0-9A-Za-z]'", "''") }}) as postal_code_key,
+        birth_date,
+        observed_at
+    from unioned
+
+)
+
+select * from final

@@ -1,0 +1,56 @@
+{#
+    The clear golden contact details and their provenance, for the few roles
+    allowed to see PII. Kept in its own schema so access can be granted
+    (or not) to the schema as a whole.
+#}
+
+with
+
+customers as (
+
+    select * from {{ ref('int_customers_survived') }}
+
+),
+
+final as (
+
+    select
+        customer_id,
+        first_name,
+        first_name_source_table,
+        first_name_source_record_id,
+        last_name,
+        last_name_source_table,
+        last_name_source_record_id,
+        email,
+        email_source_table,
+        email_source_record_id,
+        email_verification_level,
+        phone,
+        phone_source_table,
+        phone_source_record_id,
+        phone_verification_level,
+        street_address,
+        street_address_source_table,
+        street_address_source_record_id,
+        city,
+        postal_code,
+        country_code,
+        loyalty_card_number,
+        loyalty_card_number_source_table,
+        loyalty_card_number_source_record_id,
+        birth_date,
+        birth_date_source_table,
+        birth_date_source_record_id,
+        first_name_observed_at,
+        last_name_observed_at,
+        email_observed_at,
+        phone_observed_at,
+        street_address_observed_at,
+        loyalty_card_number_observed_at,
+        birth_date_observed_at
+    from customers
+
+)
+
+select * from final
