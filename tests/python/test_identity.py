@@ -75,7 +75,7 @@ def identity_warehouse(tmp_path_factory) -> Iterator[IdentityWarehouse]:
 
 def pairwise_accuracy(warehouse: IdentityWarehouse) -> tuple[float, float]:
     """Pairwise precision and recall of the clusters against the ground truth, by counting pairs in groups."""
-    (precision, recall), = warehouse.query(
+    ((precision, recall),) = warehouse.query(
         """
         with resolved as (
             select bridge.customer_id, truth.person_id

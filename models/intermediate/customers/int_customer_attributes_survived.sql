@@ -32,11 +32,11 @@ value_support as (
 
     select
         candidates.*,
-        sum(record_count) over (
-            partition by customer_id, attribute_name, attribute_value
+        sum(candidates.record_count) over (
+            partition by candidates.customer_id, candidates.attribute_name, candidates.attribute_value
         ) as value_frequency,
         count(*) over (
-            partition by customer_id, attribute_name, attribute_value
+            partition by candidates.customer_id, candidates.attribute_name, candidates.attribute_value
         ) as supporting_source_count
     from candidates
 
@@ -57,25 +57,34 @@ ranked as (
         row_number() over (
             partition by value_support.customer_id, value_support.attribute_name
             order by
-                case when survivorship_rules.survivorship_rule = 'most_trusted'
-                    then coalesce(source_trust_rankings.trust_rank, 999) end,
-                case when survivorship_rules.survivorship_rule = 'most_recent'
-                    then value_support.observed_at end desc nulls last,
-                case when survivorship_rules.survivorship_rule = 'most_frequent'
-                    then value_support.value_frequency end desc,
-                case when survivorship_rules.survivorship_rule = 'most_complete'
-                    then length(value_support.attribute_value) end desc,
+                case
+                    when survivorship_rules.survivorship_rule = 'most_trusted'
+                        then coalesce(source_trust_rankings.trust_rank, 999)
+                end,
+                case
+                    when survivorship_rules.survivorship_rule = 'most_recent'
+                        then value_support.observed_at
+                end desc nulls last,
+                case
+                    when survivorship_rules.survivorship_rule = 'most_frequent'
+                        then value_support.value_frequency
+                end desc,
+                case
+                    when survivorship_rules.survivorship_rule = 'most_complete'
+                        then length(value_support.attribute_value)
+                end desc,
                 coalesce(source_trust_rankings.trust_rank, 999),
                 value_support.observed_at desc nulls last,
-                value_support.source_table,
-                value_support.source_record_id
+                value_support.source_table asc,
+                value_support.source_record_id asc
         ) as survival_rank
     from value_support
-    left join survivorship_rules
+    left outer join survivorship_rules
         on value_support.attribute_name = survivorship_rules.attribute_name
-    left join source_trust_rankings
-        on value_support.attribute_name = source_trust_rankings.attribute_name
-        and value_support.source_table = source_trust_rankings.source_table
+    left outer join source_trust_rankings
+        on
+            value_support.attribute_name = source_trust_rankings.attribute_name
+            and value_support.source_table = source_trust_rankings.source_table
 
 ),
 

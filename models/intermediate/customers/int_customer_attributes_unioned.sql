@@ -39,16 +39,16 @@ customer_records as (
 unpivoted as (
 
     {% for attribute in attributes %}
-    select
-        customer_id,
-        '{{ attribute }}' as attribute_name,
-        cast({{ attribute }} as {{ text_type }}) as attribute_value,
-        source_table,
-        source_record_id,
-        observed_at
-    from customer_records
-    where {{ attribute }} is not null
-    {% if not loop.last %}union all{% endif %}
+        select
+            customer_id,
+            '{{ attribute }}' as attribute_name,
+            cast({{ attribute }} as {{ text_type }}) as attribute_value,
+            source_table,
+            source_record_id,
+            observed_at
+        from customer_records
+        where {{ attribute }} is not null
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -62,8 +62,10 @@ grouped as (
         source_table,
         count(*) as record_count,
         max(observed_at) as observed_at,
-        {#- the latest record, ties to the larger id: ISO text of the time sorts like the time -#}
-        max({{ dbt.concat(['cast(observed_at as ' ~ text_type ~ ')', "'|'", 'source_record_id']) }}) as latest_record_marker
+        {# the latest record, ties to the larger id: ISO text of the time sorts like the time #}
+
+        max({{ dbt.concat(['cast(observed_at as ' ~ text_type ~ ')', "'|'", 'source_record_id']) }})
+            as latest_record_marker
     from unpivoted
     group by customer_id, attribute_name, attribute_value, source_table
 

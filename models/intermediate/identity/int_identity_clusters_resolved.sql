@@ -26,7 +26,7 @@ links as (
 
 ),
 
-{#- numbers in key order: joins on integers are cheaper, and the smallest number is the smallest key -#}
+{# numbers in key order: joins on integers are cheaper, and the smallest number is the smallest key #}
 numbered_records as (
 
     select
@@ -39,7 +39,7 @@ numbered_records as (
 numbered_links as (
 
     select
-        record_nodes.node_number as node_number,
+        record_nodes.node_number,
         linked_nodes.node_number as linked_node_number
     from links
     inner join numbered_records as record_nodes
@@ -63,60 +63,60 @@ edges as (
 
 ),
 
-{#- records without any link are their own cluster and need no passes -#}
+{# records without any link are their own cluster and need no passes #}
 labels_0 as (
 
     select distinct
         node_number,
-        node_number as label
+        node_number as node_label
     from edges
 
 ),
 
 {% for pass in range(1, passes + 1) %}
-propagated_{{ pass }} as (
+    propagated_{{ pass }} as (
 
-    select
-        node_number,
-        min(label) as label
-    from (
         select
             node_number,
-            label
-        from labels_{{ pass - 1 }}
-        union all
+            min(node_label) as node_label
+        from (
+            select
+                node_number,
+                node_label
+            from labels_{{ pass - 1 }}
+            union all
+            select
+                edges.node_number,
+                neighbour_labels.node_label
+            from edges
+            inner join labels_{{ pass - 1 }} as neighbour_labels
+                on edges.neighbour_number = neighbour_labels.node_number
+        ) as candidates
+        group by node_number
+
+    ),
+
+    labels_{{ pass }} as (
+
         select
-            edges.node_number,
-            neighbour_labels.label
-        from edges
-        inner join labels_{{ pass - 1 }} as neighbour_labels
-            on edges.neighbour_number = neighbour_labels.node_number
-    ) as candidates
-    group by node_number
+            propagated.node_number,
+            case
+                when label_of_label.node_label < propagated.node_label then label_of_label.node_label
+                else propagated.node_label
+            end as node_label
+        from propagated_{{ pass }} as propagated
+        left outer join propagated_{{ pass }} as label_of_label
+            on propagated.node_label = label_of_label.node_number
 
-),
-
-labels_{{ pass }} as (
-
-    select
-        propagated.node_number,
-        case
-            when label_of_label.label < propagated.label then label_of_label.label
-            else propagated.label
-        end as label
-    from propagated_{{ pass }} as propagated
-    left join propagated_{{ pass }} as label_of_label
-        on propagated.label = label_of_label.node_number
-
-),
+    ),
 
 {% endfor %}
 settled_labels as (
 
     select
         settled.node_number,
-        settled.label,
-        settled.label = previous.label as is_label_settled
+        settled.node_label,
+        settled.node_label = previous.node_label as is_label_settled
     from labels_{{ passes }} as settled
     inner join labels_{{ passes - 1 }} as previous
         on settled.node_number = previous.node_number
@@ -130,10 +130,10 @@ final as (
         coalesce(label_records.record_key, numbered_records.record_key) as cluster_key,
         coalesce(settled_labels.is_label_settled, true) as is_label_settled
     from numbered_records
-    left join settled_labels
+    left outer join settled_labels
         on numbered_records.node_number = settled_labels.node_number
-    left join numbered_records as label_records
-        on settled_labels.label = label_records.node_number
+    left outer join numbered_records as label_records
+        on settled_labels.node_label = label_records.node_number
 
 )
 

@@ -36,7 +36,7 @@ changed as (
     from assignments
     where assignment_reason in ('merged', 'split')
     {% if is_incremental() %}
-        {#- an empty log has no max: start from the beginning -#}
+        {# an empty log has no max: start from the beginning #}
         and assigned_at > coalesce(
             (select max(changed_at) from {{ this }}),
             cast('1900-01-01 00:00:00' as timestamp)
@@ -89,9 +89,10 @@ final as (
         count(*) as records_moved,
         changed.assigned_at as changed_at
     from changed
-    left join merge_reasons
-        on changed.previous_customer_id = merge_reasons.previous_customer_id
-        and changed.customer_id = merge_reasons.customer_id
+    left outer join merge_reasons
+        on
+            changed.previous_customer_id = merge_reasons.previous_customer_id
+            and changed.customer_id = merge_reasons.customer_id
     group by
         changed.customer_id,
         changed.previous_customer_id,

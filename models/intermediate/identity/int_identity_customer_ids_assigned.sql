@@ -34,12 +34,12 @@ previous_assignments as (
     {% if is_incremental() %}
     select * from {{ this }}
     {% else %}
-    {#- the first run knows no ids yet: an empty state of the right shape -#}
-    select
-        cast(null as {{ dbt.type_string() }}) as record_key,
-        cast(null as {{ dbt.type_string() }}) as customer_id,
-        cast(null as timestamp) as customer_id_created_at
-    where 1 = 0
+        {# the first run knows no ids yet: an empty state of the right shape #}
+        select
+            cast(null as {{ dbt.type_string() }}) as record_key,
+            cast(null as {{ dbt.type_string() }}) as customer_id,
+            cast(null as timestamp) as customer_id_created_at
+        where 1 = 0
     {% endif %}
 
 ),
@@ -52,7 +52,7 @@ clustered_records as (
         previous_assignments.customer_id as previous_customer_id,
         previous_assignments.customer_id_created_at as previous_customer_id_created_at
     from clusters
-    left join previous_assignments
+    left outer join previous_assignments
         on clusters.record_key = previous_assignments.record_key
 
 ),
@@ -78,7 +78,7 @@ id_homes as (
         customer_id_created_at,
         row_number() over (
             partition by customer_id
-            order by records_in_cluster desc, cluster_key
+            order by records_in_cluster desc, cluster_key asc
         ) = 1 as is_home_cluster
     from id_spread
 
@@ -112,13 +112,16 @@ used_ids as (
 
 ),
 
+{# salted with the run's start time in case this id was used before (by a cluster since split) #}
+{%- set salted_key = dbt.concat(['cluster_keys.cluster_key', "'|'", "'" ~ run_started_at.isoformat() ~ "'"]) -%}
+{%- set salted_id = dbt.concat(["'CUS-'", "substr(md5(" ~ salted_key ~ "), 1, 16)"]) %}
 minted_ids as (
 
     select
         cluster_keys.cluster_key,
         case
-            when used_ids.customer_id is null then candidate_id
-            else {{ dbt.concat(["'CUS-'", "substr(md5(" ~ dbt.concat(['cluster_keys.cluster_key', "'|'", "'" ~ run_started_at.isoformat() ~ "'"]) ~ "), 1, 16)"]) }}
+            when used_ids.customer_id is null then cluster_keys.candidate_id
+            else {{ salted_id }}
         end as customer_id
     from (
         select distinct
@@ -126,7 +129,7 @@ minted_ids as (
             {{ dbt.concat(["'CUS-'", 'substr(md5(cluster_key), 1, 16)']) }} as candidate_id
         from clustered_records
     ) as cluster_keys
-    left join used_ids
+    left outer join used_ids
         on cluster_keys.candidate_id = used_ids.customer_id
 
 ),
@@ -141,13 +144,14 @@ decided as (
         coalesce(surviving_ids.customer_id_created_at, {{ run_at }}) as customer_id_created_at,
         previous_homes.is_home_cluster as is_previous_id_home
     from clustered_records
-    left join surviving_ids
+    left outer join surviving_ids
         on clustered_records.cluster_key = surviving_ids.cluster_key
-    left join minted_ids
+    left outer join minted_ids
         on clustered_records.cluster_key = minted_ids.cluster_key
-    left join id_homes as previous_homes
-        on clustered_records.previous_customer_id = previous_homes.customer_id
-        and clustered_records.cluster_key = previous_homes.cluster_key
+    left outer join id_homes as previous_homes
+        on
+            clustered_records.previous_customer_id = previous_homes.customer_id
+            and clustered_records.cluster_key = previous_homes.cluster_key
 
 ),
 
@@ -167,7 +171,8 @@ final as (
         {{ run_at }} as assigned_at
     from decided
     {# only what is new or changed is written; unchanged records keep their row #}
-    where previous_customer_id is null
+    where
+        previous_customer_id is null
         or previous_customer_id <> customer_id
 
 )

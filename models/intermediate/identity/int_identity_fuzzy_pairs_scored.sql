@@ -52,7 +52,8 @@ comparable_records as (
         postal_code_key,
         birth_date
     from records
-    where first_name_key is not null
+    where
+        first_name_key is not null
         and birth_date is not null
 
 ),
@@ -60,12 +61,12 @@ comparable_records as (
 blocked_records as (
 
     {% for blocking_key, expression in blocking_keys.items() %}
-    select
-        comparable_records.*,
-        '{{ blocking_key }}' as blocking_key,
-        {{ expression }} as block_value
-    from comparable_records
-    {% if not loop.last %}union all{% endif %}
+        select
+            comparable_records.*,
+            '{{ blocking_key }}' as blocking_key,
+            {{ expression }} as block_value
+        from comparable_records
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),
@@ -91,7 +92,8 @@ compared_blocks as (
     from block_sizes
     inner join fuzzy_blocks
         on block_sizes.blocking_key = fuzzy_blocks.blocking_key
-    where fuzzy_blocks.is_enabled
+    where
+        fuzzy_blocks.is_enabled
         and block_sizes.block_size between 2 and fuzzy_blocks.max_block_size
 
 ),
@@ -109,12 +111,14 @@ pairs as (
         left_records.postal_code_key = right_records.postal_code_key as is_postal_code_equal
     from compared_blocks
     inner join blocked_records as left_records
-        on compared_blocks.blocking_key = left_records.blocking_key
-        and compared_blocks.block_value = left_records.block_value
+        on
+            compared_blocks.blocking_key = left_records.blocking_key
+            and compared_blocks.block_value = left_records.block_value
     inner join blocked_records as right_records
-        on left_records.blocking_key = right_records.blocking_key
-        and left_records.block_value = right_records.block_value
-        and left_records.record_key < right_records.record_key
+        on
+            left_records.blocking_key = right_records.blocking_key
+            and left_records.block_value = right_records.block_value
+            and left_records.record_key < right_records.record_key
 
 ),
 
@@ -122,7 +126,8 @@ scored as (
 
     select
         pairs.*,
-        {#- rounded so that weights adding up exactly to the threshold (0.45 + 0.25 + 0.2) reach it -#}
+        {# rounded so that weights adding up exactly to the threshold (0.45 + 0.25 + 0.2) reach it #}
+
         cast(
             coalesce(pairs.first_name_similarity, 0) * weights.first_name_weight
             + coalesce(pairs.last_name_similarity, 0) * weights.last_name_weight

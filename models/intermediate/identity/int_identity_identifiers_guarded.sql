@@ -32,7 +32,7 @@ identifier_placeholders as (
 
 ),
 
-{#- staging keeps placeholders (flagged); matching must never use them -#}
+{# staging keeps placeholders (flagged); matching must never use them #}
 blocked_patterns as (
 
     select
@@ -49,7 +49,7 @@ blocked_patterns as (
 
 ),
 
-{#- emails are matched by hash: compare exact blocked values in that form too -#}
+{# emails are matched by hash: compare exact blocked values in that form too #}
 exact_blocked_values as (
 
     select
@@ -104,8 +104,9 @@ blocked_values as (
             wildcard_blocked_patterns.block_reason
         from value_counts
         inner join wildcard_blocked_patterns
-            on value_counts.identifier_type = wildcard_blocked_patterns.identifier_type
-            and value_counts.clear_value like wildcard_blocked_patterns.blocked_pattern
+            on
+                value_counts.identifier_type = wildcard_blocked_patterns.identifier_type
+                and value_counts.clear_value like wildcard_blocked_patterns.blocked_pattern
     ) as blocked
     group by identifier_type, identifier_value
 
@@ -129,11 +130,12 @@ judged as (
             when value_counts.linked_emails > identifier_rules.max_linked_emails then 'too_many_emails'
         end as guard_reason
     from value_counts
-    left join identifier_rules
+    left outer join identifier_rules
         on value_counts.identifier_type = identifier_rules.identifier_type
-    left join blocked_values
-        on value_counts.identifier_type = blocked_values.identifier_type
-        and value_counts.identifier_value = blocked_values.identifier_value
+    left outer join blocked_values
+        on
+            value_counts.identifier_type = blocked_values.identifier_type
+            and value_counts.identifier_value = blocked_values.identifier_value
 
 ),
 

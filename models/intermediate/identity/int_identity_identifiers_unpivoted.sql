@@ -26,16 +26,16 @@ records as (
 final as (
 
     {% for column in identifier_columns %}
-    select
-        record_key,
-        '{{ column.type }}' as identifier_type,
-        {{ column.value }} as identifier_value,
-        {{ column.clear_column }} as clear_value,
-        first_name_key,
-        coalesce(email_sha256, provided_email_sha256) as email_key
-    from records
-    where {{ column.value }} is not null{% if column.also %} and {{ column.also }}{% endif %}
-    {% if not loop.last %}union all{% endif %}
+        select
+            record_key,
+            '{{ column.type }}' as identifier_type,
+            {{ column.value }} as identifier_value,
+            {{ column.clear_column }} as clear_value,
+            first_name_key,
+            coalesce(email_sha256, provided_email_sha256) as email_key
+        from records
+        where {{ column.value }} is not null{% if column.also %} and {{ column.also }}{% endif %}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 )

@@ -33,8 +33,9 @@ usable_identifiers as (
         identifiers.identifier_value
     from identifiers
     inner join guarded_identifiers
-        on identifiers.identifier_type = guarded_identifiers.identifier_type
-        and identifiers.identifier_value = guarded_identifiers.identifier_value
+        on
+            identifiers.identifier_type = guarded_identifiers.identifier_type
+            and identifiers.identifier_value = guarded_identifiers.identifier_value
     where guarded_identifiers.is_usable_for_matching
 
 ),

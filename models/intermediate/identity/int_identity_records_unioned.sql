@@ -38,36 +38,36 @@
 with
 
 {% for source in identity_sources %}
-{{ source.model }} as (
+    {{ source.model }} as (
 
-    select * from {{ ref(source.model) }}
+        select * from {{ ref(source.model) }}
 
-),
+    ),
 {% endfor %}
 
 unioned as (
 
     {% for source in identity_sources %}
-    select
-        '{{ source.source_table }}' as source_table,
-        {{ source.record_id }} as source_record_id,
-        {{ source.get('account_id', 'cast(null as ' ~ text_type ~ ')') }} as account_id,
-        {{ source.get('email', 'cast(null as ' ~ text_type ~ ')') }} as email,
-        {{ source.get('email_sha256', 'cast(null as ' ~ text_type ~ ')') }} as provided_email_sha256,
-        {{ source.get('phone', 'cast(null as ' ~ text_type ~ ')') }} as phone,
-        {{ source.get('loyalty_card_number', 'cast(null as ' ~ text_type ~ ')') }} as loyalty_card_number,
-        {{ source.get('social_handle', 'cast(null as ' ~ text_type ~ ')') }} as social_handle,
-        {{ source.get('first_name', 'cast(null as ' ~ text_type ~ ')') }} as first_name,
-        {{ source.get('last_name', 'cast(null as ' ~ text_type ~ ')') }} as last_name,
-        {{ source.get('postal_code', 'cast(null as ' ~ text_type ~ ')') }} as postal_code,
-        {{ source.get('street_address', 'cast(null as ' ~ text_type ~ ')') }} as street_address,
-        {{ source.get('city', 'cast(null as ' ~ text_type ~ ')') }} as city,
-        {{ source.get('country_code', 'cast(null as ' ~ text_type ~ ')') }} as country_code,
-        {{ source.get('gender', 'cast(null as ' ~ text_type ~ ')') }} as gender,
-        {{ source.get('birth_date', 'cast(null as date)') }} as birth_date,
-        {{ source.observed_at }} as observed_at
-    from {{ source.model }}
-    {% if not loop.last %}union all{% endif %}
+        select
+            '{{ source.source_table }}' as source_table,
+            {{ source.record_id }} as source_record_id,
+            {{ source.get('account_id', 'cast(null as ' ~ text_type ~ ')') }} as account_id,
+            {{ source.get('email', 'cast(null as ' ~ text_type ~ ')') }} as email,
+            {{ source.get('email_sha256', 'cast(null as ' ~ text_type ~ ')') }} as provided_email_sha256,
+            {{ source.get('phone', 'cast(null as ' ~ text_type ~ ')') }} as phone,
+            {{ source.get('loyalty_card_number', 'cast(null as ' ~ text_type ~ ')') }} as loyalty_card_number,
+            {{ source.get('social_handle', 'cast(null as ' ~ text_type ~ ')') }} as social_handle,
+            {{ source.get('first_name', 'cast(null as ' ~ text_type ~ ')') }} as first_name,
+            {{ source.get('last_name', 'cast(null as ' ~ text_type ~ ')') }} as last_name,
+            {{ source.get('postal_code', 'cast(null as ' ~ text_type ~ ')') }} as postal_code,
+            {{ source.get('street_address', 'cast(null as ' ~ text_type ~ ')') }} as street_address,
+            {{ source.get('city', 'cast(null as ' ~ text_type ~ ')') }} as city,
+            {{ source.get('country_code', 'cast(null as ' ~ text_type ~ ')') }} as country_code,
+            {{ source.get('gender', 'cast(null as ' ~ text_type ~ ')') }} as gender,
+            {{ source.get('birth_date', 'cast(null as date)') }} as birth_date,
+            {{ source.observed_at }} as observed_at
+        from {{ source.model }}
+        {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
 ),

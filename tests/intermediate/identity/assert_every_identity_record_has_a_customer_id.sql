@@ -16,6 +16,6 @@ assignments as (
 
 select records.record_key
 from records
-left join assignments
+left outer join assignments
     on records.record_key = assignments.record_key
 where assignments.record_key is null
