@@ -13,26 +13,9 @@
 
 with
 
-records as (
-
-    select * from {{ ref('int_identity_records_unioned') }}
-
-),
-
-assignments as (
-
-    select * from {{ ref('int_identity_customer_ids_assigned') }}
-
-),
-
 customer_records as (
 
-    select
-        assignments.customer_id,
-        records.*
-    from records
-    inner join assignments
-        on records.record_key = assignments.record_key
+    select * from {{ ref('int_customer_records_assigned') }}
 
 ),
 

@@ -6,30 +6,9 @@
 
 with
 
-records as (
-
-    select * from {{ ref('int_identity_records_unioned') }}
-
-),
-
-assignments as (
-
-    select * from {{ ref('int_identity_customer_ids_assigned') }}
-
-),
-
 customer_records as (
 
-    select
-        assignments.customer_id,
-        assignments.customer_id_created_at,
-        records.source_table,
-        records.loyalty_card_number,
-        records.birth_date,
-        records.observed_at
-    from records
-    inner join assignments
-        on records.record_key = assignments.record_key
+    select * from {{ ref('int_customer_records_assigned') }}
 
 ),
 

@@ -5,29 +5,21 @@
 
 with
 
-records as (
+customer_records as (
 
-    select * from {{ ref('int_identity_records_unioned') }}
-
-),
-
-assignments as (
-
-    select * from {{ ref('int_identity_customer_ids_assigned') }}
+    select * from {{ ref('int_customer_records_assigned') }}
 
 ),
 
 final as (
 
     select
-        assignments.customer_id,
-        records.record_key,
-        records.source_table,
-        records.source_record_id,
-        records.observed_at
-    from records
-    inner join assignments
-        on records.record_key = assignments.record_key
+        customer_id,
+        record_key,
+        source_table,
+        source_record_id,
+        observed_at
+    from customer_records
 
 )
 
