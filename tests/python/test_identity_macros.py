@@ -18,10 +18,19 @@ from pathlib import Path
 
 import psycopg2
 import pytest
-from dbt.cli.main import dbtRunner
 
 from c360.pg_server import RunningServer
-from test_macros import PROJECT_DIR, Case, call, equals, render_query, sql_text, text_cases
+from test_macros import (
+    PROJECT_DIR,
+    Case,
+    call,
+    equals,
+    failing_cases,
+    render_query,
+    show,
+    sql_text,
+    text_cases,
+)
 
 HASH_KEY_VARIABLE = "C360_HASH_KEY"
 # a quote and a backslash: the key must reach the SQL as a properly quoted literal
@@ -276,47 +285,9 @@ def all_cases() -> list[Case]:
 # --- running ------------------------------------------------------------------
 
 
-def show(query: str, target: str, work_dir: Path, messages: list[str] | None = None):
-    """``dbt show --inline`` in-process, artefacts kept away from the shared folders."""
-
-    def collect(event) -> None:
-        if messages is not None and event.info.level == "error":
-            messages.append(event.info.msg)
-
-    return dbtRunner(callbacks=[collect]).invoke(
-        [
-            "show",
-            "--inline",
-            query,
-            "--limit",
-            "-1",
-            "--target",
-            target,
-            "--project-dir",
-            str(PROJECT_DIR),
-            "--profiles-dir",
-            str(PROJECT_DIR),
-            "--target-path",
-            str(work_dir / "target"),
-            "--log-path",
-            str(work_dir / "logs"),
-            "--quiet",
-        ]
-    )
-
-
 def run_cases(target: str, work_dir: Path) -> list[str]:
     """Run every case on one target; return a line per failing case."""
-    cases = all_cases()
-    result = show(render_query(cases), target, work_dir)
-    assert result.success, f"dbt show failed on {target}: {result.exception}"
-    table = result.result.results[0].agate_table
-    seen = {row["case_id"]: row for row in table.rows}
-    failures = [f"{case_id}: no result row" for case_id in (c.case_id for c in cases) if case_id not in seen]
-    for case_id, row in seen.items():
-        if int(row["is_match"]) != 1:
-            failures.append(f"{case_id}: got {row['actual_text']}, expected {row['expected_text']}")
-    return failures
+    return failing_cases(all_cases(), target, work_dir)
 
 
 def missing_key_error(target: str, work_dir: Path) -> str:

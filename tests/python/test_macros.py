@@ -695,14 +695,18 @@ def render_query(cases: list[Case]) -> str:
     return setup + "\nunion all\n".join(rows)
 
 
-def run_cases(target: str, work_dir: Path) -> list[str]:
-    """Run every case on one target; return a line per failing case."""
-    cases = all_cases()
-    result = dbtRunner().invoke(
+def show(query: str, target: str, work_dir: Path, messages: list[str] | None = None):
+    """``dbt show --inline`` in-process, artefacts kept away from the shared target/ and logs/ folders."""
+
+    def collect(event) -> None:
+        if messages is not None and event.info.level == "error":
+            messages.append(event.info.msg)
+
+    return dbtRunner(callbacks=[collect]).invoke(
         [
             "show",
             "--inline",
-            render_query(cases),
+            query,
             "--limit",
             "-1",
             "--target",
@@ -711,7 +715,6 @@ def run_cases(target: str, work_dir: Path) -> list[str]:
             str(PROJECT_DIR),
             "--profiles-dir",
             str(PROJECT_DIR),
-            # keep artefacts away from the shared target/ and logs/ folders
             "--target-path",
             str(work_dir / "target"),
             "--log-path",
@@ -719,6 +722,11 @@ def run_cases(target: str, work_dir: Path) -> list[str]:
             "--quiet",
         ]
     )
+
+
+def failing_cases(cases: list[Case], target: str, work_dir: Path) -> list[str]:
+    """Run the cases on one target in one query; return a line per failing case."""
+    result = show(render_query(cases), target, work_dir)
     assert result.success, f"dbt show failed on {target}: {result.exception}"
     table = result.result.results[0].agate_table
     seen = {row["case_id"]: row for row in table.rows}
@@ -727,6 +735,11 @@ def run_cases(target: str, work_dir: Path) -> list[str]:
         if int(row["is_match"]) != 1:
             failures.append(f"{case_id}: got {row['actual_text']}, expected {row['expected_text']}")
     return failures
+
+
+def run_cases(target: str, work_dir: Path) -> list[str]:
+    """Run every case on one target; return a line per failing case."""
+    return failing_cases(all_cases(), target, work_dir)
 
 
 @pytest.mark.dbt
