@@ -30,6 +30,7 @@ from test_macros import (
     show,
     sql_text,
     text_cases,
+    with_unique_ids,
 )
 
 HASH_KEY_VARIABLE = "C360_HASH_KEY"
@@ -276,10 +277,7 @@ def all_cases() -> list[Case]:
         *mask_phone_cases(),
         *keyed_hash_cases(),
     ]
-    ids = [case.case_id for case in cases]
-    duplicates = {case_id for case_id in ids if ids.count(case_id) > 1}
-    assert not duplicates, f"duplicate case ids: {sorted(duplicates)}"
-    return cases
+    return with_unique_ids(cases)
 
 
 # --- running ------------------------------------------------------------------

@@ -646,6 +646,14 @@ def hashing_cases() -> Iterator[Case]:
     yield equals("sha256_hex:null", call("sha256_hex", sql_text(None)), "cast(null as varchar)")
 
 
+def with_unique_ids(cases: list[Case]) -> list[Case]:
+    """The cases, after checking that no two share an id (results are matched by id)."""
+    ids = [case.case_id for case in cases]
+    duplicates = {case_id for case_id in ids if ids.count(case_id) > 1}
+    assert not duplicates, f"duplicate case ids: {sorted(duplicates)}"
+    return cases
+
+
 def all_cases() -> list[Case]:
     cases = [
         *cast_or_null_cases(),
@@ -663,10 +671,7 @@ def all_cases() -> list[Case]:
         *regex_cases(),
         *hashing_cases(),
     ]
-    ids = [case.case_id for case in cases]
-    duplicates = {case_id for case_id in ids if ids.count(case_id) > 1}
-    assert not duplicates, f"duplicate case ids: {sorted(duplicates)}"
-    return cases
+    return with_unique_ids(cases)
 
 
 # --- running ------------------------------------------------------------------

@@ -28,12 +28,19 @@
      'first_name': 'first_name', 'last_name': 'last_name', 'birth_date': 'birth_date',
      'postal_code': 'postal_code', 'observed_at': 'updated_at', 'country_code': 'country_code'},
     {'model': 'stg_enrichment__profiles', 'source_table': 'enrichment_profiles', 'record_id': 'profile_id',
-     'email': 'email', 'email_sha256': 'email_sha256', 'postal_code': 'postal_code',
+     'email': 'email', 'provided_email_sha256': 'email_sha256', 'postal_code': 'postal_code',
      'observed_at': 'refreshed_at', 'gender': 'gender', 'city': 'city', 'country_code': 'country_code'},
     {'model': 'stg_privacy__requests', 'source_table': 'privacy_requests', 'record_id': 'request_id',
      'account_id': 'account_id', 'email': 'email', 'phone': 'phone', 'observed_at': 'requested_at'},
 ] -%}
 {%- set text_type = dbt.type_string() -%}
+{#- fields a source may lack (null then), in output order -#}
+{%- set optional_fields = [
+    ('account_id', text_type), ('email', text_type), ('provided_email_sha256', text_type), ('phone', text_type),
+    ('loyalty_card_number', text_type), ('social_handle', text_type), ('first_name', text_type),
+    ('last_name', text_type), ('postal_code', text_type), ('street_address', text_type), ('city', text_type),
+    ('country_code', text_type), ('gender', text_type), ('birth_date', 'date'),
+] -%}
 
 with
 
@@ -51,20 +58,9 @@ unioned as (
         select
             '{{ source.source_table }}' as source_table,
             {{ source.record_id }} as source_record_id,
-            {{ source.get('account_id', 'cast(null as ' ~ text_type ~ ')') }} as account_id,
-            {{ source.get('email', 'cast(null as ' ~ text_type ~ ')') }} as email,
-            {{ source.get('email_sha256', 'cast(null as ' ~ text_type ~ ')') }} as provided_email_sha256,
-            {{ source.get('phone', 'cast(null as ' ~ text_type ~ ')') }} as phone,
-            {{ source.get('loyalty_card_number', 'cast(null as ' ~ text_type ~ ')') }} as loyalty_card_number,
-            {{ source.get('social_handle', 'cast(null as ' ~ text_type ~ ')') }} as social_handle,
-            {{ source.get('first_name', 'cast(null as ' ~ text_type ~ ')') }} as first_name,
-            {{ source.get('last_name', 'cast(null as ' ~ text_type ~ ')') }} as last_name,
-            {{ source.get('postal_code', 'cast(null as ' ~ text_type ~ ')') }} as postal_code,
-            {{ source.get('street_address', 'cast(null as ' ~ text_type ~ ')') }} as street_address,
-            {{ source.get('city', 'cast(null as ' ~ text_type ~ ')') }} as city,
-            {{ source.get('country_code', 'cast(null as ' ~ text_type ~ ')') }} as country_code,
-            {{ source.get('gender', 'cast(null as ' ~ text_type ~ ')') }} as gender,
-            {{ source.get('birth_date', 'cast(null as date)') }} as birth_date,
+            {% for field, field_type in optional_fields %}
+                {{ source.get(field, 'cast(null as ' ~ field_type ~ ')') }} as {{ field }},
+            {% endfor %}
             {{ source.observed_at }} as observed_at
         from {{ source.model }}
         {% if not loop.last %}union all{% endif %}
