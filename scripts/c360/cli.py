@@ -18,6 +18,7 @@ SUBCOMMAND_MODULES = {
     "load": "c360.load.command",
     "benchmark": "c360.benchmark",
     "accuracy": "c360.accuracy",
+    "pipeline": "c360.pipeline.command",
 }
 
 

@@ -1,0 +1,221 @@
+"""dbt through its programmatic interface: parse once, then invoke each step with that manifest.
+
+Parsing the project costs several seconds; a day runs up to six dbt commands,
+so the manifest is parsed on first use and handed to every later invocation
+(``dbtRunner(manifest=...)``). Each invocation is summarised as counts per
+resource type and status, plus the nodes that failed and why.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from c360.errors import C360Error
+from c360.targets import PROJECT_ROOT
+
+FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+
+
+class DbtCommandError(C360Error):
+    """dbt could not run at all (the project does not parse, the target is unreachable, ...)."""
+
+
+@dataclass(frozen=True)
+class NodeProblem:
+    """One node that failed, with what it reads, so the message says where to look."""
+
+    name: str
+    resource_type: str
+    status: str
+    message: str
+    reads: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        reads = f" (on {', '.join(self.reads)})" if self.reads else ""
+        return f"{self.resource_type} {self.name}{reads}: {self.status}: {self.message}"
+
+
+@dataclass
+class DbtOutcome:
+    success: bool
+    # resource type -> status -> number of nodes
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
+    problems: list[NodeProblem] = field(default_factory=list)
+    error: str | None = None
+
+    def count(self, resource_type: str, *statuses: str) -> int:
+        by_status = self.counts.get(resource_type, {})
+        return sum(by_status.get(status, 0) for status in statuses) if statuses else sum(by_status.values())
+
+    def why(self) -> list[str]:
+        lines = [problem.describe() for problem in self.problems]
+        if self.error:
+            lines.append(self.error)
+        return lines or ["dbt reported failure without naming a node"]
+
+
+class DbtSession:
+    """One dbt project and target, parsed once per process."""
+
+    def __init__(
+        self,
+        target: str,
+        *,
+        target_path: Path | None = None,
+        log_path: Path | None = None,
+        dbt_vars: dict | None = None,
+        threads: int | None = None,
+        show_dbt_output: bool = False,
+    ) -> None:
+        profiles_dir = os.environ.get("DBT_PROFILES_DIR", str(PROJECT_ROOT))
+        self._common = [
+            "--project-dir",
+            str(PROJECT_ROOT),
+            "--profiles-dir",
+            profiles_dir,
+            "--target",
+            target,
+        ]
+        if target_path:
+            self._common += ["--target-path", str(target_path)]
+        if log_path:
+            self._common += ["--log-path", str(log_path)]
+        if dbt_vars:
+            self._common += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
+        if threads:
+            self._common += ["--threads", str(threads)]
+        # The pipeline prints its own progress; dbt's full log still goes to the log file.
+        self._quiet = [] if show_dbt_output else ["--log-level", "none"]
+        self._manifest = None
+
+    def parse(self) -> None:
+        """Parse the project now (otherwise the first command does)."""
+        self._runner()
+
+    def _runner(self):
+        from dbt.cli.main import dbtRunner
+
+        if self._manifest is None:
+            result = dbtRunner().invoke(["parse", *self._common, *self._quiet])
+            if not result.success:
+                raise DbtCommandError(f"dbt parse failed: {_exception_text(result.exception)}")
+            self._manifest = result.result
+        return dbtRunner(manifest=self._manifest)
+
+    def invoke(self, args: tuple[str, ...] | list[str], env: dict[str, str] | None = None) -> DbtOutcome:
+        """Run one dbt command; ``env`` is set in the environment for its duration only."""
+        runner = self._runner()
+        with _environment(env or {}):
+            result = runner.invoke([*args, *self._common, *self._quiet])
+        if isinstance(result.exception, KeyboardInterrupt):
+            # dbtRunner turns Ctrl-C into a failed result; the pipeline must stop, not mark a failure.
+            raise result.exception
+        outcome = summarise(result.result, self._manifest)
+        outcome.success = bool(result.success) and not outcome.problems
+        if result.exception is not None:
+            outcome.error = _exception_text(result.exception)
+        return outcome
+
+    def data_tests(self, selection: tuple[str, ...] = ()) -> set[str]:
+        """Names of the data tests a ``build``/``test`` selection runs (all of them without one)."""
+        result = self._runner().invoke(
+            ["ls", *selection, "--resource-type", "test", "--output", "name", *self._common, *self._quiet]
+        )
+        if not result.success:
+            raise DbtCommandError(f"dbt ls {' '.join(selection)} failed: {_exception_text(result.exception)}")
+        return set(result.result or ())
+
+    def snapshot_versions_at(self, recorded_at: str) -> dict[str, int]:
+        """Snapshot -> versions recorded at ``recorded_at`` (UTC text): what one day's snapshot added."""
+        self._runner()
+        names = sorted(n.name for n in self._manifest.nodes.values() if _kind(n) == "snapshot")
+        if not names:
+            return {}
+        sql = " union all ".join(
+            f"select '{name}' as snapshot_name, count(*) as version_count from {{{{ ref('{name}') }}}} "
+            f"where dbt_valid_from = cast('{recorded_at}' as timestamp)"
+            for name in names
+        )
+        result = self._runner().invoke(
+            ["show", "--inline", sql, "--limit", "-1", *self._common, *self._quiet]
+        )
+        if not result.success:
+            raise DbtCommandError(f"counting snapshot versions failed: {_exception_text(result.exception)}")
+        table = result.result.results[0].agate_table
+        return {str(row[0]): int(row[1]) for row in table.rows}
+
+
+def _kind(node) -> str:
+    return str(getattr(node.resource_type, "value", node.resource_type))
+
+
+@contextmanager
+def _environment(values: dict[str, str]) -> Iterator[None]:
+    saved = {name: os.environ.get(name) for name in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                os.environ.pop(name, None)
+            else:
+                os.environ[name] = value
+
+
+def _exception_text(exception: BaseException | None) -> str:
+    if exception is None:
+        return "no details"
+    return " ".join(str(exception).split()) or type(exception).__name__
+
+
+def summarise(execution, manifest) -> DbtOutcome:
+    """Counts and failures from a ``RunExecutionResult`` or ``FreshnessResult`` (or nothing)."""
+    outcome = DbtOutcome(success=True)
+    counts: dict[str, Counter] = {}
+    for result in getattr(execution, "results", None) or ():
+        node = result.node
+        resource_type = _kind(node)
+        status = str(getattr(result.status, "value", result.status))
+        counts.setdefault(resource_type, Counter())[status] += 1
+        if status in FAILED_STATUSES:
+            outcome.problems.append(
+                NodeProblem(
+                    name=node.name,
+                    resource_type=resource_type,
+                    status=status,
+                    message=_message(result),
+                    reads=_reads(node, manifest),
+                )
+            )
+    outcome.counts = {kind: dict(sorted(statuses.items())) for kind, statuses in sorted(counts.items())}
+    return outcome
+
+
+def _message(result) -> str:
+    message = " ".join(str(result.message or "").split())
+    # dbt appends the chain of macros that raised; the first part says what is wrong.
+    message = message.split(" > in macro ")[0]
+    age = getattr(result, "age", None)
+    if age is not None:
+        message = f"newest row loaded {age / 3600:.1f} hours ago ({message or 'over the error threshold'})"
+    return message[:500] or "no message"
+
+
+def _reads(node, manifest) -> tuple[str, ...]:
+    """Names of the models, sources, seeds or snapshots a test reads."""
+    if manifest is None or _kind(node) != "test":
+        return ()
+    names = []
+    for unique_id in getattr(node.depends_on, "nodes", ()):
+        parent = manifest.nodes.get(unique_id) or manifest.sources.get(unique_id)
+        if parent is not None:
+            source_name = getattr(parent, "source_name", None)
+            names.append(f"{source_name}.{parent.name}" if source_name else parent.name)
+    return tuple(names)

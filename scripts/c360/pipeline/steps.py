@@ -1,0 +1,97 @@
+"""The steps of one pipeline day, in order, and the dbt selection each one runs.
+
+This is the one place that says what a day does: change a selector here and
+the pipeline, its documentation (``docs/pipeline.md``) and its tests follow.
+
+Test selection is split so that each data test runs once a day, as soon as
+everything it reads has been rebuilt, and so that nothing a later step
+publishes is built before the tests guarding it have passed:
+
+- ``staging`` builds the staging and intermediate models with the tests whose
+  parents are all among them (``cautious``): a test that also reads a mart or a
+  snapshot would otherwise see yesterday's mart or history;
+- ``pre_snapshot_tests`` runs the tests tagged ``PRE_SNAPSHOT_TAG``, which must
+  pass before history is written (they are left out of ``staging`` so they
+  run exactly once);
+- ``snapshot`` takes the snapshots with the tests that read only snapshots
+  (the SCD2 invariants), so broken history stops the day before the marts;
+- ``marts`` builds the marts with every test that reads one of them
+  (``eager``), including tests that compare a mart with an earlier layer;
+- ``post_tests`` runs every data test that no step above selects (a test
+  reading a seed that only the marts use, a test reading no model at all), so
+  a test with unusual parents is run late rather than never.
+
+Unit tests check code, not the day's data: they run in CI (``make test``) and
+are left out of the daily run.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Tests that must pass before the day's history is written carry this tag.
+PRE_SNAPSHOT_TAG = "pre_snapshot"
+STAGING_PATHS = ("path:models/staging", "path:models/intermediate")
+MARTS_PATH = "path:models/marts"
+NO_UNIT_TESTS = "resource_type:unit_test"
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str
+    label: str
+    # dbt arguments (command first), or None for a step the runner does itself.
+    dbt_args: tuple[str, ...] | None = None
+
+
+GENERATE = Step("generate", "generate batch")
+LOAD = Step("load", "load batch")
+SEED = Step(
+    "seed",
+    "seeds",
+    ("build", "--select", "resource_type:seed", "--indirect-selection", "cautious"),
+)
+FRESHNESS = Step("freshness", "source freshness", ("source", "freshness"))
+STAGING = Step(
+    "staging",
+    "build staging + intermediate",
+    (
+        "build",
+        "--select",
+        *STAGING_PATHS,
+        "--exclude",
+        f"tag:{PRE_SNAPSHOT_TAG}",
+        NO_UNIT_TESTS,
+        "--indirect-selection",
+        "cautious",
+    ),
+)
+PRE_SNAPSHOT_TESTS = Step(
+    "pre_snapshot_tests",
+    "pre-snapshot tests",
+    ("test", "--select", f"tag:{PRE_SNAPSHOT_TAG}", "--exclude", NO_UNIT_TESTS),
+)
+SNAPSHOT = Step(
+    "snapshot",
+    "snapshots",
+    ("build", "--select", "resource_type:snapshot", "--indirect-selection", "cautious"),
+)
+MARTS = Step(
+    "marts",
+    "build marts",
+    ("build", "--select", MARTS_PATH, "--exclude", NO_UNIT_TESTS, "--indirect-selection", "eager"),
+)
+# Its tests are found when the day runs: every data test that no step above selects.
+POST_TESTS = Step("post_tests", "post-snapshot tests")
+ALL_STEPS = (GENERATE, LOAD, SEED, FRESHNESS, STAGING, PRE_SNAPSHOT_TESTS, SNAPSHOT, MARTS, POST_TESTS)
+STEP_NAMES = tuple(step.name for step in ALL_STEPS)
+
+
+def day_steps(generate: bool) -> tuple[Step, ...]:
+    """The steps of a day: all of them, or all but ``generate`` when batches are given."""
+    return ALL_STEPS if generate else tuple(step for step in ALL_STEPS if step is not GENERATE)
+
+
+def steps_selecting_tests() -> tuple[Step, ...]:
+    """The dbt steps that select data tests; ``post_tests`` runs the tests none of them selects."""
+    return tuple(step for step in ALL_STEPS if step.dbt_args and step.dbt_args[0] in ("build", "test"))

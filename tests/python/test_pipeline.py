@@ -1,0 +1,359 @@
+"""``c360 pipeline`` end to end: resumable days, idempotent reruns, failures that stop before the marts.
+
+DuckDB: generated batches for days 0..1 of a small population are replayed
+through one warehouse file at a fixed path (a fixed path keeps dbt's partial
+parse valid from run to run). Copies of the warehouse and its pipeline state
+are kept after day 0 and after an uninterrupted day 1, and each test starts
+from the copy it needs. The kill test chooses the step to kill at from a
+seeded random (``C360_PIPELINE_KILL_SEED`` picks another) and compares the
+resumed warehouse with the uninterrupted one.
+
+PostgreSQL: a basic two-day run, generating its batches on the way.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+import psycopg2
+import pytest
+
+from c360.generate.runner import generate_days
+from c360.pipeline.run_log import read_run_log
+from c360.pipeline.runner import history_recorded_at
+from c360.pipeline.steps import day_steps
+from conftest import PROJECT_ROOT, VENV_BIN, dbt_environment
+
+pytestmark = pytest.mark.dbt
+
+CUSTOMERS = 300
+SEED = 20261201
+KILL_SEED = int(os.environ.get("C360_PIPELINE_KILL_SEED", "3"))
+# Columns stamped with the wall clock of the run that wrote them: they differ between any two
+# runs, killed or not, and are left out of the comparison. History times are not among them:
+# the pipeline records day N's changes at day N's own time.
+WALL_CLOCK_COLUMNS = frozenset(
+    {"customer_id_created_at", "assigned_at", "assigned_in_invocation_id", "_loaded_at", "loaded_at"}
+)
+# What a day publishes (marts, history) and the warehouse's own memory of customer ids.
+COMPARED_TABLES = """
+    select table_schema, table_name
+    from information_schema.tables
+    where
+        table_type = 'BASE TABLE'
+        and (
+            table_schema in ('main_marts', 'main_restricted', 'main_snapshots', 'raw')
+            or table_name like 'int_identity_customer_id%'
+        )
+    order by 1, 2
+"""
+MARTS_AND_HISTORY = ("main_marts.", "main_restricted.", "main_snapshots.")
+
+
+@dataclass
+class Run:
+    returncode: int
+    output: str
+    events: list[dict]
+
+    def steps(self, day: int, status: str) -> list[str]:
+        return [
+            e["step"]
+            for e in self.events
+            if e["event"] == "step" and e["day"] == day and e["status"] == status
+        ]
+
+
+@dataclass
+class DuckDBWarehouse:
+    """One warehouse path reused by every run; saved copies are restored into it."""
+
+    root: Path
+    data_dir: Path
+
+    @property
+    def path(self) -> Path:
+        return self.root / "active" / "warehouse.duckdb"
+
+    @property
+    def state_dir(self) -> Path:
+        return self.root / "active" / "warehouse.pipeline"
+
+    def env(self) -> dict[str, str]:
+        env = dbt_environment({"C360_TARGET": "dev", "C360_DUCKDB_PATH": str(self.path)})
+        env.pop("C360_HISTORY_RECORDED_AT", None)
+        return env
+
+    def command(self, days: str, *extra: str) -> list[str]:
+        return [
+            str(VENV_BIN / "c360"),
+            "pipeline",
+            "--existing",
+            "--data",
+            str(self.data_dir),
+            "--days",
+            days,
+            "--dbt-target-path",
+            str(self.root / "target"),
+            "--dbt-log-path",
+            str(self.root / "logs"),
+            *extra,
+        ]
+
+    def run(self, days: str, *extra: str) -> Run:
+        offset = self._log_length()
+        result = subprocess.run(
+            self.command(days, *extra), cwd=PROJECT_ROOT, env=self.env(), capture_output=True, text=True
+        )
+        return Run(result.returncode, result.stdout + result.stderr, self.events_since(offset))
+
+    def _log_length(self) -> int:
+        log = self.state_dir / "run_log.jsonl"
+        return len(read_run_log(log)) if log.exists() else 0
+
+    def events_since(self, offset: int) -> list[dict]:
+        log = self.state_dir / "run_log.jsonl"
+        return read_run_log(log)[offset:] if log.exists() else []
+
+    def save(self, name: str) -> None:
+        shutil.copytree(self.root / "active", self.root / name)
+
+    def restore(self, name: str) -> None:
+        shutil.rmtree(self.root / "active", ignore_errors=True)
+        shutil.copytree(self.root / name, self.root / "active")
+
+    def fingerprint(self) -> dict[str, tuple[int, str]]:
+        """Table -> (rows, hash of its rows without wall-clock columns)."""
+        connection = duckdb.connect(str(self.path), read_only=True)
+        try:
+            found = {}
+            for schema, table in connection.execute(COMPARED_TABLES).fetchall():
+                columns = [
+                    name
+                    for (name,) in connection.execute(
+                        "select column_name from information_schema.columns "
+                        "where table_schema = ? and table_name = ? order by ordinal_position",
+                        [schema, table],
+                    ).fetchall()
+                    if name not in WALL_CLOCK_COLUMNS
+                ]
+                selected = ", ".join(f'"{name}"' for name in columns)
+                rows = connection.execute(f'select {selected} from "{schema}"."{table}"').fetchall()
+                digest = hashlib.sha256("\n".join(sorted(repr(row) for row in rows)).encode()).hexdigest()
+                found[f"{schema}.{table}"] = (len(rows), digest)
+            return found
+        finally:
+            connection.close()
+
+    def query(self, sql: str) -> list[tuple]:
+        connection = duckdb.connect(str(self.path), read_only=True)
+        try:
+            return connection.execute(sql).fetchall()
+        finally:
+            connection.close()
+
+
+def day_status(warehouse: DuckDBWarehouse, day: int) -> str | None:
+    state = json.loads((warehouse.state_dir / "state.json").read_text())
+    return state["days"].get(str(day), {}).get("status")
+
+
+def published(fingerprint: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    return {table: value for table, value in fingerprint.items() if table.startswith(MARTS_AND_HISTORY)}
+
+
+def differences(left: dict, right: dict) -> list[str]:
+    return [
+        f"{table}: {left.get(table)} != {right.get(table)}"
+        for table in sorted(set(left) | set(right))
+        if left.get(table) != right.get(table)
+    ]
+
+
+@pytest.fixture(scope="module")
+def warehouse(tmp_path_factory) -> DuckDBWarehouse:
+    root = tmp_path_factory.mktemp("pipeline")
+    generate_days(root / "data", customers=CUSTOMERS, seed=SEED, days=[0, 1])
+    return DuckDBWarehouse(root=root, data_dir=root / "data")
+
+
+@pytest.fixture(scope="module")
+def after_day_0(warehouse) -> Run:
+    run = warehouse.run("0")
+    assert run.returncode == 0, run.output
+    warehouse.save("after_day_0")
+    return run
+
+
+@pytest.fixture(scope="module")
+def reference(warehouse, after_day_0) -> tuple[Run, dict]:
+    """Day 1 run without interruption after day 0, and the fingerprint of the result."""
+    warehouse.restore("after_day_0")
+    run = warehouse.run("1")
+    assert run.returncode == 0, run.output
+    warehouse.save("reference")
+    return run, warehouse.fingerprint()
+
+
+def test_a_day_runs_every_step_in_order_and_logs_it(warehouse, reference):
+    run, fingerprint = reference
+    names = [step.name for step in day_steps(generate=False)]
+    assert run.steps(1, "running") == names
+    assert run.steps(1, "ok") == names
+    finished = [e for e in run.events if e["event"] == "step" and e["status"] == "ok"]
+    assert all(e["duration_s"] >= 0 and e["started_at"] <= e["finished_at"] for e in finished)
+    load = next(e for e in finished if e["step"] == "load")
+    assert load["counts"]["rows_loaded"] > 0
+    staging = next(e for e in finished if e["step"] == "staging")
+    assert staging["counts"]["nodes"]["test"]["pass"] > 100, staging
+    assert f"day 1/1  [{names.index('snapshot') + 1}/{len(names)}] snapshots ... ok" in run.output
+    # History is stamped with each day's own time, so it reads as if built day by day.
+    recorded = {
+        row[0].strftime("%Y-%m-%d %H:%M:%S")
+        for row in warehouse.query("select distinct dbt_valid_from from main_snapshots.snp_customers")
+    }
+    assert recorded == {history_recorded_at(0), history_recorded_at(1)}, recorded
+    assert fingerprint["main_marts.dim_customers"][0] > 0
+
+
+def test_rerunning_finished_days_changes_nothing(warehouse, reference):
+    _, expected = reference
+    warehouse.restore("reference")
+    run = warehouse.run("0..1")
+    assert run.returncode == 0, run.output
+    assert "day 0/1  already complete" in run.output and "day 1/1  already complete" in run.output
+    assert not [e for e in run.events if e["event"] == "step"], "a finished day ran a step again"
+    assert differences(warehouse.fingerprint(), expected) == []
+
+
+def kill_during_a_step(warehouse: DuckDBWarehouse, rng: random.Random) -> tuple[str, Run]:
+    """Start day 1, SIGKILL it shortly after the randomly chosen step starts; return that step."""
+    names = [step.name for step in day_steps(generate=False)]
+    victim = names[rng.randrange(len(names))]
+    delay = rng.uniform(0.0, 0.5)
+    offset = warehouse._log_length()
+    process = subprocess.Popen(
+        warehouse.command("1"),
+        cwd=PROJECT_ROOT,
+        env=warehouse.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    deadline = time.monotonic() + 900
+    while time.monotonic() < deadline and process.poll() is None:
+        started = {e["step"] for e in warehouse.events_since(offset) if e.get("status") == "running"}
+        if victim in started:
+            time.sleep(delay)
+            process.send_signal(signal.SIGKILL)
+            break
+        time.sleep(0.05)
+    output, _ = process.communicate(timeout=60)
+    return victim, Run(process.returncode, output, warehouse.events_since(offset))
+
+
+def test_a_day_killed_at_a_random_step_resumes_to_the_same_warehouse(warehouse, after_day_0, reference):
+    _, expected = reference
+    warehouse.restore("after_day_0")
+    victim, killed = kill_during_a_step(warehouse, random.Random(KILL_SEED))
+    assert killed.returncode == -signal.SIGKILL, (
+        f"the run ended before it was killed in {victim}:\n{killed.output}"
+    )
+    finished_before = killed.steps(1, "ok")
+    assert day_status(warehouse, 1) != "complete"
+
+    resumed = warehouse.run("1")
+    assert resumed.returncode == 0, resumed.output
+    assert resumed.steps(1, "skipped") == finished_before, "finished steps must not run again"
+    assert resumed.steps(1, "ok")[0] not in finished_before
+    assert differences(warehouse.fingerprint(), expected) == [], f"killed during {victim}"
+
+
+def test_a_failing_test_stops_the_day_before_the_marts(warehouse, after_day_0):
+    """A duplicated customer-id assignment fails a uniqueness test in the staging + intermediate step."""
+    warehouse.restore("after_day_0")
+    before = published(warehouse.fingerprint())
+    connection = duckdb.connect(str(warehouse.path))
+    connection.execute(
+        "insert into main_intermediate.int_identity_customer_ids_assigned "
+        "select * from main_intermediate.int_identity_customer_ids_assigned limit 1"
+    )
+    connection.close()
+
+    run = warehouse.run("1")
+    assert run.returncode == 1, run.output
+    assert run.steps(1, "failed") == ["staging"]
+    for later in ("pre_snapshot_tests", "snapshot", "marts", "post_tests"):
+        assert later not in run.steps(1, "running")
+    failure = next(e for e in run.events if e["event"] == "step" and e["status"] == "failed")
+    assert any("int_identity_customer_ids_assigned" in line and "fail" in line for line in failure["why"])
+    assert (
+        "FAILED" in run.output
+        and "unique" in run.output
+        and "int_identity_customer_ids_assigned" in run.output
+    )
+    assert published(warehouse.fingerprint()) == before, "marts or history changed on a failed day"
+    assert day_status(warehouse, 1) == "failed"
+
+
+@pytest.mark.postgres
+def test_two_days_on_postgres(postgres_env, tmp_path):
+    env = dbt_environment(postgres_env)
+    env.pop("C360_HISTORY_RECORDED_AT", None)
+    command = [
+        str(VENV_BIN / "c360"),
+        "pipeline",
+        "--customers",
+        "150",
+        "--seed",
+        "5",
+        "--days",
+        "0..1",
+        "--data",
+        str(tmp_path / "data"),
+        "--target",
+        "postgres",
+        "--state-dir",
+        str(tmp_path / "state"),
+        "--dbt-target-path",
+        str(tmp_path / "target"),
+        "--dbt-log-path",
+        str(tmp_path / "logs"),
+    ]
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
+    events = read_run_log(tmp_path / "state" / "run_log.jsonl")
+    names = [step.name for step in day_steps(generate=True)]
+    for day in (0, 1):
+        assert [e["step"] for e in events if e.get("day") == day and e.get("status") == "ok"] == names
+    connection = psycopg2.connect(
+        host=env["C360_PG_HOST"],
+        port=int(env["C360_PG_PORT"]),
+        user=env["C360_PG_USER"],
+        password=env["C360_PG_PASSWORD"],
+        dbname=env["C360_PG_DATABASE"],
+    )
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "select to_char(dbt_valid_from, 'YYYY-MM-DD HH24:MI:SS'), count(*) "
+                "from public_snapshots.snp_customers group by 1 order by 1"
+            )
+            versions = dict(cursor.fetchall())
+            cursor.execute("select count(*) from public_marts.dim_customers")
+            (customers,) = cursor.fetchone()
+    finally:
+        connection.close()
+    assert set(versions) <= {history_recorded_at(0), history_recorded_at(1)}, versions
+    assert versions.get(history_recorded_at(0), 0) > 0, versions
+    assert customers > 0
