@@ -1,0 +1,205 @@
+{# The key of an SCD2 relation as a list: one column or several. #}
+{% macro scd2_key_columns(unique_key) -%}
+    {%- set keys = [unique_key] if unique_key is string else unique_key -%}
+    {%- if keys | length == 0 -%}
+        {{ exceptions.raise_compiler_error("scd2 tests: unique_key must name at least one column") }}
+    {%- endif -%}
+    {{ return(keys) }}
+{%- endmacro %}
+
+
+{#
+    Counting current rows per key, not only looking for two: a key whose
+    versions are all closed has lost its current row (a delete handled as
+    `invalidate`, or a broken merge), which breaks "one row per customer now".
+#}
+{% macro default__test_scd2_one_current_row(model, unique_key, valid_to) %}
+    {%- set keys = customer360.scd2_key_columns(unique_key) %}
+
+with current_rows_per_key as (
+
+    select
+        {%- for key in keys %}
+        {{ key }},
+        {%- endfor %}
+        count(*) as version_count,
+        sum(case when {{ valid_to }} is null then 1 else 0 end) as current_row_count
+    from {{ model }}
+    group by {{ keys | join(', ') }}
+
+)
+
+select * from current_rows_per_key
+where current_row_count <> 1
+
+{% endmacro %}
+
+
+{#
+    Each version must end exactly where the next one starts: an end before
+    the next start is a gap (a time with no known state), an end after it or
+    an open version that is not the last is an overlap (two states at once).
+    Two versions with the same start are an overlap too.
+#}
+{% macro default__test_scd2_windows_contiguous(model, unique_key, valid_from, valid_to) %}
+    {%- set keys = customer360.scd2_key_columns(unique_key) %}
+
+with windows as (
+
+    select
+        {%- for key in keys %}
+        {{ key }},
+        {%- endfor %}
+        {{ valid_from }} as window_start,
+        {{ valid_to }} as window_end,
+        lead({{ valid_from }}) over (
+            partition by {{ keys | join(', ') }}
+            order by {{ valid_from }}
+        ) as next_window_start,
+        count(*) over (
+            partition by {{ keys | join(', ') }}, {{ valid_from }}
+        ) as same_start_count
+    from {{ model }}
+
+),
+
+problems as (
+
+    select
+        windows.*,
+        case
+            when window_start is null then 'missing_start'
+            when same_start_count > 1 then 'shared_start'
+            when next_window_start is not null and window_end is null then 'open_version_not_last'
+            when next_window_start is not null and window_end < next_window_start then 'gap'
+            when next_window_start is not null and window_end > next_window_start then 'overlap'
+        end as problem
+    from windows
+
+)
+
+select * from problems
+where problem is not null
+
+{% endmacro %}
+
+
+{#
+    A version identical to the one before it records no change: what a
+    snapshot run on unchanged data, or a rerun with a broken change check,
+    would append. The compared columns are all columns of the relation but the
+    excluded bookkeeping ones, read when the test runs.
+#}
+{% macro default__test_scd2_versions_differ(model, unique_key, valid_from, exclude_columns) %}
+    {%- set keys = customer360.scd2_key_columns(unique_key) -%}
+    {%- set excluded = (exclude_columns + [valid_from]) | map('lower') | list -%}
+    {%- set compared_columns = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(model) -%}
+            {%- if column.name | lower not in excluded -%}
+                {%- do compared_columns.append(adapter.quote(column.name)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if compared_columns | length == 0 -%}
+            {{ exceptions.raise_compiler_error("scd2_versions_differ: no columns to compare in " ~ model ~ " (not built yet?)") }}
+        {%- endif -%}
+    {%- else -%}
+        {%- do compared_columns.extend(keys) -%}
+    {%- endif %}
+
+with versions as (
+
+    select
+        {%- for key in keys %}
+        {{ key }},
+        {%- endfor %}
+        {{ valid_from }} as version_start,
+        {{ customer360.row_fingerprint(compared_columns) }} as version_fingerprint
+    from {{ model }}
+
+),
+
+compared as (
+
+    select
+        versions.*,
+        lag(version_fingerprint) over (
+            partition by {{ keys | join(', ') }}
+            order by version_start
+        ) as previous_version_fingerprint
+    from versions
+
+)
+
+select * from compared
+where version_fingerprint = previous_version_fingerprint
+
+{% endmacro %}
+
+
+{#
+    Right after a snapshot, its live current versions are exactly the rows of
+    the model it snapshots: compared on every column of that model (read when
+    the test runs), in both directions. A key gone from the model must be
+    current only as a deletion, which the filter leaves out.
+#}
+{% macro default__test_scd2_current_matches_source(model, source_model, current_filter) %}
+    {%- set compared_columns = [] -%}
+    {%- if execute -%}
+        {%- for column in adapter.get_columns_in_relation(source_model) -%}
+            {%- do compared_columns.append(adapter.quote(column.name)) -%}
+        {%- endfor -%}
+        {%- if compared_columns | length == 0 -%}
+            {{ exceptions.raise_compiler_error("scd2_current_matches_source: no columns in " ~ source_model ~ " (not built yet?)") }}
+        {%- endif -%}
+    {%- else -%}
+        {%- do compared_columns.append('1') -%}
+    {%- endif %}
+
+with
+
+source_rows as (
+
+    select {{ compared_columns | join(', ') }} from {{ source_model }}
+
+),
+
+live_current_versions as (
+
+    select {{ compared_columns | join(', ') }}
+    from {{ model }}
+    where {{ current_filter }}
+
+),
+
+missing_from_history as (
+
+    select
+        'source row without an identical live current version' as problem,
+        unmatched_source_rows.*
+    from (
+        select * from source_rows
+        except
+        select * from live_current_versions
+    ) as unmatched_source_rows
+
+),
+
+stale_in_history as (
+
+    select
+        'live current version that is not a source row' as problem,
+        unmatched_versions.*
+    from (
+        select * from live_current_versions
+        except
+        select * from source_rows
+    ) as unmatched_versions
+
+)
+
+select * from missing_from_history
+union all
+select * from stale_in_history
+
+{% endmacro %}
