@@ -40,6 +40,17 @@ def postgres_env(postgres_server: RunningServer) -> dict[str, str]:
     return {**postgres_server.environment(database), "C360_TARGET": "postgres"}
 
 
+def new_postgres_database(server: RunningServer, prefix: str) -> dict[str, str]:
+    """Environment pointing dbt and the loader at a new, empty database (for module-scoped builds)."""
+    name = f"{prefix}_{os.getpid()}_{next(_database_numbers)}"
+    connection = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname="postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'create database "{name}"')
+    connection.close()
+    return {**server.environment(name), "C360_TARGET": "postgres"}
+
+
 def dbt_environment(extra: dict[str, str]) -> dict[str, str]:
     return {
         **os.environ,

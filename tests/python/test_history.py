@@ -1,0 +1,496 @@
+"""History end to end on DuckDB and PostgreSQL: snapshots, deletes, late updates, UTC, invariants.
+
+One module-scoped warehouse per engine goes through the days a pipeline would:
+
+1. day 0 loaded and built, snapshots recorded at a fixed time (``C360_HISTORY_RECORDED_AT``);
+2. day 1 loaded together with a hand-made batch (a late, older version of one web account,
+   a newer version of another, a completed erasure request), and day 0's delivery of the only
+   source record of a fourth customer delivered again without it; built and snapshotted on the
+   wall clock with the process and the PostgreSQL session in America/Los_Angeles;
+3. built again on unchanged data, with every pre-snapshot test, snapshot and history test.
+
+The expected history is derived independently: the snapshot inputs are read after each build
+and compared in Python (which customers changed, appeared, disappeared), and every new version
+must carry the recording time of its run, in UTC. On DuckDB two more runs show that a duplicated
+snapshot key stops the snapshot before anything is written, and that the SCD2 generic tests and
+the as-of macro catch what they promise on hand-made histories.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import psycopg2
+import pytest
+
+from c360.generate.runner import generate_days
+from c360.generate.writer import day_folder_name
+from c360.load import load_batch
+from c360.raw_tables import RAW_TABLES_BY_NAME
+from conftest import loader_target, new_postgres_database, run_dbt
+
+pytestmark = pytest.mark.dbt
+
+SEED = 20260303
+CUSTOMERS = 300
+DAY_0_RECORDED_AT = datetime(2026, 1, 1)
+LOCAL_TIME_ZONE = "America/Los_Angeles"
+# A newer version lands after every generated day-1 change; a late one 30 minutes before the current.
+NEWER_UPDATED_AT = "2026-01-03 00:00:00"
+LATE_BY = timedelta(minutes=30)
+ERASURE_REQUEST_ID = "PR-900001"
+# Tables whose records no other raw table points at: deleting one orphans nothing.
+CHILDLESS_TABLES = ("crm_contacts", "social_interactions", "enrichment_profiles", "support_surveys")
+SNAPSHOT_INPUTS = {
+    "snp_customers": "int_customers_masked",
+    "snp_customer_consents": "int_customer_consents_resolved",
+}
+HISTORY_MARTS = {
+    "snp_customers": "dim_customers_history",
+    "snp_customer_consents": "dim_customer_consents_history",
+}
+BUILD_THROUGH_SNAPSHOTS = [
+    "build",
+    "--select",
+    "+snp_customers",
+    "+snp_customer_consents",
+    "--exclude",
+    "resource_type:test",
+    "resource_type:unit_test",
+]
+PIPELINE_AFTER_MODELS = ["build", "--select", "tag:pre_snapshot", "resource_type:snapshot+"]
+
+
+@dataclass
+class Step:
+    """What the snapshot inputs and snapshots held after one build, and when it ran (UTC)."""
+
+    inputs: dict[str, dict[str, tuple]]
+    snapshots: dict[str, list[dict[str, Any]]]
+    started_at: datetime
+    finished_at: datetime
+
+
+@dataclass
+class Scenario:
+    late_customer: str
+    newer_customer: str
+    erased_customer: str
+    gone_customer: str
+    gone_table: str
+    gone_record_id: str
+    late_account: str
+    newer_account: str
+    late_gender: str
+    newer_gender: str
+
+
+@dataclass
+class HistoryWarehouse:
+    engine: str
+    work_dir: Path
+    env: dict[str, str]
+    steps: dict[str, Step] = field(default_factory=dict)
+    scenario: Scenario | None = None
+    input_columns: dict[str, list[str]] = field(default_factory=dict)
+
+    def schema(self, custom: str) -> str:
+        return f"{'main' if self.engine == 'duckdb' else 'public'}_{custom}"
+
+    def execute(self, *statements: str) -> None:
+        if self.engine == "duckdb":
+            with duckdb.connect(self.env["C360_DUCKDB_PATH"]) as connection:
+                for statement in statements:
+                    connection.execute(statement)
+            return
+        connection = psycopg2.connect(**loader_target(self.env).connect_kwargs())
+        try:
+            with connection, connection.cursor() as cursor:
+                for statement in statements:
+                    cursor.execute(statement)
+        finally:
+            connection.close()
+
+    def dicts(self, sql: str) -> list[dict[str, Any]]:
+        if self.engine == "duckdb":
+            with duckdb.connect(self.env["C360_DUCKDB_PATH"], read_only=True) as connection:
+                cursor = connection.execute(sql)
+                names = [column[0] for column in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        connection = psycopg2.connect(**loader_target(self.env).connect_kwargs())
+        try:
+            with connection.cursor() as cursor:
+                cursor.execute(sql)
+                names = [column[0] for column in cursor.description]
+                return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+        finally:
+            connection.close()
+
+    def dbt(self, args: list[str], extra_env: dict[str, str] | None = None, *, check: bool = True):
+        return run_dbt(args, {**self.env, **(extra_env or {})}, self.work_dir, check=check)
+
+    def record(self, name: str, started_at: datetime) -> None:
+        finished_at = utc_now()
+        inputs = {}
+        for snapshot, model in SNAPSHOT_INPUTS.items():
+            rows = self.dicts(f"select * from {self.schema('intermediate')}.{model}")
+            self.input_columns[snapshot] = list(rows[0]) if rows else self.input_columns.get(snapshot, [])
+            inputs[snapshot] = {row["customer_id"]: tuple(row.values()) for row in rows}
+        snapshots = {
+            snapshot: self.dicts(f"select * from {self.schema('snapshots')}.{snapshot}")
+            for snapshot in SNAPSHOT_INPUTS
+        }
+        self.steps[name] = Step(inputs, snapshots, started_at, finished_at)
+
+    def build(self, name: str, args: list[str], extra_env: dict[str, str]) -> None:
+        started_at = utc_now()
+        self.dbt(args, extra_env)
+        self.record(name, started_at)
+
+
+def utc_now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def delivered_ids(folder: Path, table: str) -> set[str]:
+    path = folder / f"{table}.csv"
+    if not path.exists():
+        return set()
+    with path.open(newline="", encoding="utf-8") as handle:
+        return {(row[RAW_TABLES_BY_NAME[table].natural_key] or "").strip() for row in csv.DictReader(handle)}
+
+
+def choose_scenario(warehouse: HistoryWarehouse, next_day: Path) -> Scenario:
+    """Four distinct customers of day 0, each fit for its change."""
+    stg, intermediate = warehouse.schema("staging"), warehouse.schema("intermediate")
+    # One web account that decides the golden gender, changed more than an hour after it was created.
+    web_customers = warehouse.dicts(
+        f"""
+        select masked.customer_id, bridge.source_record_id as account_id, masked.gender
+        from {intermediate}.int_customers_masked as masked
+        inner join {intermediate}.int_customer_records_assigned as bridge
+            on masked.customer_id = bridge.customer_id and bridge.source_table = 'web_accounts'
+        inner join {stg}.stg_web__accounts as accounts
+            on bridge.source_record_id = accounts.account_id
+        where masked.gender_source_table = 'web_accounts'
+            and masked.gender in ('female', 'male')
+            and accounts.updated_at > accounts.created_at + interval '2 hours'
+            and masked.customer_id in (
+                select customer_id from {intermediate}.int_customer_records_assigned
+                where source_table = 'web_accounts' group by customer_id having count(*) = 1
+            )
+        order by masked.customer_id
+        """
+    )
+    childless = ", ".join(f"'{table}'" for table in CHILDLESS_TABLES)
+    single_record_customers = warehouse.dicts(
+        f"""
+        select
+            bridge.customer_id,
+            max(bridge.source_table) as source_table,
+            max(bridge.source_record_id) as source_record_id
+        from {intermediate}.int_customer_records_assigned as bridge
+        inner join {intermediate}.int_customers_masked as masked
+            on bridge.customer_id = masked.customer_id
+        group by bridge.customer_id
+        having count(*) = 1 and max(bridge.source_table) in ({childless})
+        order by bridge.customer_id
+        """
+    )
+    # Not delivered again the next day: the record must vanish from every delivery.
+    gone_candidates = [
+        row
+        for row in single_record_customers
+        if row["source_record_id"] not in delivered_ids(next_day, row["source_table"])
+    ]
+    assert len(web_customers) >= 3, f"need 3 web customers, found {len(web_customers)}"
+    assert gone_candidates, "need a customer resting on a single source record"
+    late, newer, erased = web_customers[:3]
+    gone = gone_candidates[0]
+    return Scenario(
+        late_customer=late["customer_id"],
+        newer_customer=newer["customer_id"],
+        erased_customer=erased["customer_id"],
+        gone_customer=gone["customer_id"],
+        gone_table=gone["source_table"],
+        gone_record_id=gone["source_record_id"],
+        late_account=late["account_id"],
+        newer_account=newer["account_id"],
+        late_gender=other_gender(late["gender"]),
+        newer_gender=other_gender(newer["gender"]),
+    )
+
+
+def other_gender(gender: str) -> str:
+    return "male" if gender == "female" else "female"
+
+
+def write_changes_batch(warehouse: HistoryWarehouse, scenario: Scenario, folder: Path) -> None:
+    """A late older and a newer web account version, and an erasure request, as a raw batch."""
+    staging = warehouse.schema("staging")
+    accounts = {}
+    for account_id in (scenario.late_account, scenario.newer_account):
+        (row,) = warehouse.dicts(
+            f"""
+            select raw_rows.*, base.updated_at as parsed_updated_at
+            from raw.web_accounts as raw_rows
+            inner join {staging}.base_web__accounts as base
+                on raw_rows._batch_id = base._batch_id and raw_rows._row_number = base._row_number
+            where base.is_current_version and base.account_id = '{account_id}'
+            """
+        )
+        accounts[account_id] = row
+    late = dict(accounts[scenario.late_account])
+    late["updated_at"] = str(late["parsed_updated_at"] - LATE_BY)
+    late["gender"] = scenario.late_gender
+    newer = dict(accounts[scenario.newer_account])
+    newer["updated_at"] = NEWER_UPDATED_AT
+    newer["gender"] = scenario.newer_gender
+    (erased_account,) = warehouse.dicts(
+        f"""
+        select source_record_id from {warehouse.schema("intermediate")}.int_customer_records_assigned
+        where customer_id = '{scenario.erased_customer}' and source_table = 'web_accounts'
+        """
+    )
+    erasure = {
+        "request_id": ERASURE_REQUEST_ID,
+        "account_id": erased_account["source_record_id"],
+        "request_type": "erasure",
+        "purpose": "all",
+        "request_channel": "web",
+        "status": "completed",
+        "requested_at": "2026-01-02 10:00:00",
+        "processed_at": "2026-01-02 12:00:00",
+    }
+    folder.mkdir()
+    for table, rows in (("web_accounts", [late, newer]), ("privacy_requests", [erasure])):
+        columns = RAW_TABLES_BY_NAME[table].columns
+        with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
+            writer.writeheader()
+            writer.writerows(rows)
+
+
+def redeliver_without(day_folder: Path, scenario: Scenario, folder: Path) -> Path:
+    """The batch that delivered the record, delivered again without it (a source retracting it)."""
+    table = scenario.gone_table
+    key = RAW_TABLES_BY_NAME[table].natural_key
+    with (day_folder / f"{table}.csv").open(newline="", encoding="utf-8") as handle:
+        reader = csv.DictReader(handle)
+        header = reader.fieldnames
+        kept = [row for row in reader if (row[key] or "").strip() != scenario.gone_record_id]
+    folder.mkdir()
+    with (folder / f"{table}.csv").open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=header)
+        writer.writeheader()
+        writer.writerows(kept)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory) -> Path:
+    data_dir = tmp_path_factory.mktemp("history_data")
+    generate_days(data_dir, CUSTOMERS, SEED, (0, 1))
+    return data_dir
+
+
+@pytest.fixture(scope="module", params=["duckdb", pytest.param("postgres", marks=pytest.mark.postgres)])
+def warehouse(request, generated, tmp_path_factory) -> Iterator[HistoryWarehouse]:
+    engine = request.param
+    work_dir = tmp_path_factory.mktemp(f"history_{engine}")
+    if engine == "duckdb":
+        env = {"C360_TARGET": "dev", "C360_DUCKDB_PATH": str(work_dir / "warehouse.duckdb")}
+    else:
+        env = new_postgres_database(request.getfixturevalue("postgres_server"), "c360_history")
+    env["C360_HASH_KEY"] = "history-test-key"
+    warehouse = HistoryWarehouse(engine, work_dir, env)
+    target = loader_target(env)
+
+    load_batch(generated / day_folder_name(0), target, loaded_at=DAY_0_RECORDED_AT)
+    warehouse.build(
+        "day_0", BUILD_THROUGH_SNAPSHOTS, {"C360_HISTORY_RECORDED_AT": DAY_0_RECORDED_AT.isoformat(sep=" ")}
+    )
+
+    scenario = warehouse.scenario = choose_scenario(warehouse, generated / day_folder_name(1))
+    write_changes_batch(warehouse, scenario, work_dir / "changes_0001")
+    load_batch(generated / day_folder_name(1), target)
+    load_batch(work_dir / "changes_0001", target)
+    redelivery = redeliver_without(generated / day_folder_name(0), scenario, work_dir / "redelivery")
+    load_batch(redelivery, target, batch_id=day_folder_name(0))
+    # The wall clock, with the process and the PostgreSQL session (PGTZ) in a zone behind UTC.
+    local_zone = {"TZ": LOCAL_TIME_ZONE, "PGTZ": LOCAL_TIME_ZONE}
+    warehouse.build("changes", [*BUILD_THROUGH_SNAPSHOTS, "resource_type:seed"], local_zone)
+    warehouse.build("rerun", PIPELINE_AFTER_MODELS, local_zone)
+    yield warehouse
+
+
+# --- helpers over recorded steps --------------------------------------------------------
+
+
+def live_versions(rows: list[dict[str, Any]], columns: list[str]) -> dict[str, tuple]:
+    """customer_id -> the values of its current, not deleted version, in the input's column order."""
+    return {
+        row["customer_id"]: tuple(row[column] for column in columns)
+        for row in rows
+        if row["dbt_valid_to"] is None and row["dbt_is_deleted"] == "False"
+    }
+
+
+def new_rows(warehouse: HistoryWarehouse, snapshot: str, before: str, after: str) -> list[dict[str, Any]]:
+    known = {row["dbt_scd_id"] for row in warehouse.steps[before].snapshots[snapshot]}
+    return [row for row in warehouse.steps[after].snapshots[snapshot] if row["dbt_scd_id"] not in known]
+
+
+def versions_of(warehouse: HistoryWarehouse, step: str, customer_id: str, snapshot="snp_customers"):
+    rows = [row for row in warehouse.steps[step].snapshots[snapshot] if row["customer_id"] == customer_id]
+    return sorted(rows, key=lambda row: row["dbt_valid_from"])
+
+
+# --- tests --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("snapshot", list(SNAPSHOT_INPUTS))
+def test_first_snapshot_holds_every_input_row_once_at_the_recording_time(warehouse, snapshot):
+    step = warehouse.steps["day_0"]
+    rows = step.snapshots[snapshot]
+    assert rows, f"{snapshot} is empty"
+    assert len(rows) == len(step.inputs[snapshot])
+    assert {row["dbt_valid_from"] for row in rows} == {DAY_0_RECORDED_AT}
+    assert all(row["dbt_valid_to"] is None and row["dbt_is_deleted"] == "False" for row in rows)
+    assert live_versions(rows, warehouse.input_columns[snapshot]) == step.inputs[snapshot]
+
+
+@pytest.mark.parametrize("snapshot", list(SNAPSHOT_INPUTS))
+def test_a_day_adds_a_version_exactly_for_what_changed(warehouse, snapshot):
+    before, after = warehouse.steps["day_0"], warehouse.steps["changes"]
+    old, new = before.inputs[snapshot], after.inputs[snapshot]
+    changed = {key for key in old.keys() & new.keys() if old[key] != new[key]}
+    appeared, disappeared = new.keys() - old.keys(), old.keys() - new.keys()
+    added = new_rows(warehouse, snapshot, "day_0", "changes")
+    live_added = {row["customer_id"] for row in added if row["dbt_is_deleted"] == "False"}
+    deleted_added = {row["customer_id"] for row in added if row["dbt_is_deleted"] == "True"}
+    closed = {
+        row["customer_id"]
+        for row in after.snapshots[snapshot]
+        if row["dbt_valid_to"] is not None and row["dbt_valid_from"] == DAY_0_RECORDED_AT
+    }
+    assert live_added == changed | appeared
+    assert deleted_added == disappeared
+    assert closed == changed | disappeared
+    assert len(added) == len(live_added) + len(deleted_added), "a customer got two versions in one run"
+    assert live_versions(after.snapshots[snapshot], warehouse.input_columns[snapshot]) == new
+
+
+def test_the_changes_reached_the_golden_record_history(warehouse):
+    changes = warehouse.steps["changes"]
+    scenario = warehouse.scenario
+    old, new = warehouse.steps["day_0"].inputs["snp_customers"], changes.inputs["snp_customers"]
+    assert scenario.newer_customer in new and old[scenario.newer_customer] != new[scenario.newer_customer]
+    assert scenario.erased_customer not in new and scenario.gone_customer not in new
+    latest = versions_of(warehouse, "changes", scenario.newer_customer)[-1]
+    assert latest["gender"] == scenario.newer_gender and latest["dbt_valid_to"] is None
+
+
+def test_a_late_older_update_leaves_history_unchanged(warehouse):
+    scenario = warehouse.scenario
+    assert versions_of(warehouse, "changes", scenario.late_customer) == versions_of(
+        warehouse, "day_0", scenario.late_customer
+    )
+    (current,) = warehouse.dicts(
+        f"select gender, version_count from {warehouse.schema('staging')}.stg_web__accounts "
+        f"where account_id = '{scenario.late_account}'"
+    )
+    assert current["version_count"] >= 2, "the late version did not arrive as a version"
+    assert current["gender"] != scenario.late_gender, "the late, older version became current"
+
+
+@pytest.mark.parametrize("customer", ["erased_customer", "gone_customer"])
+def test_a_customer_leaving_the_input_ends_with_a_deletion_version(warehouse, customer):
+    customer_id = getattr(warehouse.scenario, customer)
+    (before,) = versions_of(warehouse, "day_0", customer_id)
+    last_live, deletion = versions_of(warehouse, "changes", customer_id)
+    recorded_at = deletion["dbt_valid_from"]
+    assert last_live["dbt_scd_id"] == before["dbt_scd_id"] and last_live["dbt_valid_to"] == recorded_at
+    assert deletion["dbt_is_deleted"] == "True" and deletion["dbt_valid_to"] is None
+    carried = [column for column in warehouse.input_columns["snp_customers"] if column != "customer_id"]
+    assert all(deletion[column] == before[column] for column in carried), "deletion lost the last values"
+
+
+def test_an_erasure_is_kept_in_the_consent_history(warehouse):
+    scenario = warehouse.scenario
+    *_, current = versions_of(warehouse, "changes", scenario.erased_customer, "snp_customer_consents")
+    assert current["is_erased"] is True and current["erasure_request_id"] == ERASURE_REQUEST_ID
+    assert current["dbt_valid_to"] is None and current["dbt_is_deleted"] == "False"
+
+
+@pytest.mark.parametrize("snapshot", list(SNAPSHOT_INPUTS))
+def test_recording_times_are_utc_under_a_local_time_zone(warehouse, snapshot):
+    step = warehouse.steps["changes"]
+    added = new_rows(warehouse, snapshot, "day_0", "changes")
+    assert added, f"no new versions in {snapshot} to judge"
+    recorded = {row["dbt_valid_from"] for row in added} | {
+        row["dbt_valid_to"] for row in step.snapshots[snapshot] if row["dbt_valid_to"] is not None
+    }
+    assert len(recorded) == 1, f"one run, one recording time: {recorded}"
+    (recorded_at,) = recorded
+    slack = timedelta(seconds=2)
+    # America/Los_Angeles is 8 hours behind UTC in January and December: a local time misses the window.
+    assert step.started_at - slack <= recorded_at <= step.finished_at + slack
+
+
+@pytest.mark.parametrize("snapshot", list(SNAPSHOT_INPUTS))
+def test_a_rerun_on_unchanged_data_adds_no_rows(warehouse, snapshot):
+    def by_version(step: str) -> list[dict[str, Any]]:
+        return sorted(warehouse.steps[step].snapshots[snapshot], key=lambda row: row["dbt_scd_id"])
+
+    assert by_version("rerun") == by_version("changes")
+
+
+def test_history_answers_what_was_known_between_two_runs(warehouse):
+    """Half-open windows read at an instant between the runs give the first run's golden records."""
+    instant = DAY_0_RECORDED_AT + timedelta(hours=12)
+    (changes_recorded_at,) = {
+        row["dbt_valid_from"] for row in new_rows(warehouse, "snp_customers", "day_0", "changes")
+    }
+    rows = warehouse.dicts(
+        f"select * from {warehouse.schema('marts')}.dim_customers_history "
+        f"where valid_from <= cast('{instant}' as timestamp) "
+        f"and (valid_to is null or valid_to > cast('{instant}' as timestamp))"
+    )
+    columns = warehouse.input_columns["snp_customers"]
+    assert {row["customer_id"]: tuple(row[c] for c in columns) for row in rows} == (
+        warehouse.steps["day_0"].inputs["snp_customers"]
+    )
+    assert changes_recorded_at > instant
+
+
+def test_a_duplicated_snapshot_key_stops_the_snapshot(warehouse):
+    if warehouse.engine != "duckdb":
+        pytest.skip("dbt's ordering of tests before snapshots does not depend on the engine")
+    table = f"{warehouse.schema('intermediate')}.int_customers_masked"
+    some_customer = next(iter(warehouse.steps["rerun"].inputs["snp_customers"]))
+    warehouse.execute(f"insert into {table} select * from {table} where customer_id = '{some_customer}'")
+    try:
+        result = warehouse.dbt(PIPELINE_AFTER_MODELS, check=False)
+    finally:
+        warehouse.execute(
+            f"create temporary table kept as select distinct * from {table} where customer_id = '{some_customer}'",
+            f"delete from {table} where customer_id = '{some_customer}'",
+            f"insert into {table} select * from kept",
+        )
+    assert result.returncode != 0
+    statuses = {
+        item["unique_id"].split(".")[2]: item["status"]
+        for item in json.loads((warehouse.work_dir / "target" / "run_results.json").read_text())["results"]
+    }
+    assert statuses["unique_int_customers_masked_customer_id"] == "fail"
+    assert statuses["snp_customers"] == "skipped"
+    count = warehouse.dicts(f"select count(*) as n from {warehouse.schema('snapshots')}.snp_customers")
+    assert count[0]["n"] == len(warehouse.steps["rerun"].snapshots["snp_customers"])
