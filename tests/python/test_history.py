@@ -494,3 +494,78 @@ def test_a_duplicated_snapshot_key_stops_the_snapshot(warehouse):
     assert statuses["snp_customers"] == "skipped"
     count = warehouse.dicts(f"select count(*) as n from {warehouse.schema('snapshots')}.snp_customers")
     assert count[0]["n"] == len(warehouse.steps["rerun"].snapshots["snp_customers"])
+
+
+# Hand-made histories with one defect per customer: (customer, value, valid from day, valid to day).
+DEFECTIVE_HISTORIES = [
+    ("A", "a1", 1, 2), ("A", "a2", 2, None),  # sound
+    ("B", "b1", 1, None), ("B", "b2", 2, None),  # two current versions
+    ("C", "c1", 1, 2),  # no current version
+    ("D", "d1", 1, 2), ("D", "d2", 3, None),  # a gap
+    ("E", "e1", 1, 3), ("E", "e2", 2, None),  # an overlap
+    ("F", "f1", 1, 2), ("F", "f1", 2, None),  # a version that changes nothing
+    ("G", "g1", 1, 2), ("G", "g2", 1, None),  # two versions starting together
+]  # fmt: skip
+FINDINGS_QUERY = """
+{%- set cases = api.Relation.create(database=target.database, schema='test_fixtures', identifier='scd2_cases') -%}
+select 'one_current_row' as check_name, customer_id as finding
+from ({{ customer360.default__test_scd2_one_current_row(cases, 'customer_id', 'dbt_valid_to') }}) as failures
+union all
+select 'windows_contiguous', customer_id || ':' || problem
+from ({{ customer360.default__test_scd2_windows_contiguous(cases, 'customer_id', 'dbt_valid_from', 'dbt_valid_to') }})
+    as failures
+union all
+select 'versions_differ', customer_id
+from ({{ customer360.default__test_scd2_versions_differ(cases, 'customer_id', 'dbt_valid_from', ['dbt_valid_to']) }})
+    as failures
+union all
+select 'as_of_day_2', customer_id || ':' || state_value
+from ({{ customer360.scd2_as_of(cases, "cast('2026-01-02' as timestamp)", 'dbt_valid_from', 'dbt_valid_to') }})
+    as valid_rows
+"""
+
+
+def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
+    if warehouse.engine != "duckdb":
+        pytest.skip("the same SQL runs on PostgreSQL in the history build above")
+
+    def day(number: int | None) -> str:
+        return "null" if number is None else f"timestamp '2026-01-0{number}'"
+
+    rows = ", ".join(
+        f"('{key}', '{value}', {day(start)}, {day(end)})" for key, value, start, end in DEFECTIVE_HISTORIES
+    )
+    warehouse.execute(
+        "create schema if not exists test_fixtures",
+        "create or replace table test_fixtures.scd2_cases as select * from "
+        f"(values {rows}) as cases(customer_id, state_value, dbt_valid_from, dbt_valid_to)",
+    )
+    result = run_dbt(
+        ["-q", "show", "--output", "json", "--limit", "100", "--inline", FINDINGS_QUERY],
+        warehouse.env,
+        warehouse.work_dir,
+    )
+    findings = sorted(
+        (row["check_name"], row["finding"])
+        for row in json.loads(result.stdout[result.stdout.index("{") :])["show"]
+    )
+    assert findings == sorted(
+        [
+            ("one_current_row", "B"),
+            ("one_current_row", "C"),
+            ("windows_contiguous", "B:open_version_not_last"),
+            ("windows_contiguous", "D:gap"),
+            ("windows_contiguous", "E:overlap"),
+            ("windows_contiguous", "G:shared_start"),
+            ("windows_contiguous", "G:shared_start"),
+            ("versions_differ", "F"),
+            # half-open windows: at the instant a version is replaced only the new one is valid
+            ("as_of_day_2", "A:a2"),
+            ("as_of_day_2", "B:b1"),
+            ("as_of_day_2", "B:b2"),
+            ("as_of_day_2", "E:e1"),
+            ("as_of_day_2", "E:e2"),
+            ("as_of_day_2", "F:f1"),
+            ("as_of_day_2", "G:g2"),
+        ]
+    )
