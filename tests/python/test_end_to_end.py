@@ -7,7 +7,8 @@ batches, load the generator's defect manifests into a side schema
 (``test_manifest``, never ``raw``), ``dbt seed`` and ``dbt build``. The tests then
 follow each injected defect (table, record id, column, kind) to where the raw
 data contract says it must end up, recompute the reconciliation from the raw
-rows, and check that the ground truth stays out of reach of every model.
+rows, recompute the money and matching rules of the fact marts, and check that
+the ground truth stays out of reach of every model.
 
 Flag columns are looked up by pattern in the built relations (``formula``,
 ``truncat``), so a renamed flag is found as long as it keeps its meaning.
@@ -16,6 +17,7 @@ Flag columns are looked up by pattern in the built relations (``formula``,
 from __future__ import annotations
 
 import csv
+import functools
 import itertools
 import json
 import re
@@ -23,7 +25,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -1213,3 +1215,238 @@ def test_ground_truth_is_loaded_apart_and_no_model_reads_it(warehouse):
     }
     assert set(RAW_TABLE_NAMES) <= read_tables
     assert set(source_reads) == {RAW_SCHEMA}
+
+
+# --- fact marts -----------------------------------------------------------------------
+# The money and matching rules of the facts, recomputed here in Python from the raw rows
+# that staging served, the staged lines and the seed file itself, on each engine.
+
+CENT = Decimal("0.01")
+FACTS = ("fct_orders", "fct_order_items", "fct_customer_interactions")
+
+
+def mart(warehouse: Warehouse, relation: str) -> list[dict[str, Any]]:
+    return warehouse.cached(
+        f"mart:{relation}",
+        lambda: warehouse.dicts(f"select * from {warehouse.schema('marts')}.{relation}"),
+    )
+
+
+def served_raw_rows(warehouse: Warehouse, table: str) -> dict[str, dict[str, Any]]:
+    """Natural key -> the raw row (as delivered, text) of the version staging serves."""
+    raw = {(row["_batch_id"], row["_row_number"]): row for row in warehouse.raw(table)}
+    return {
+        row[natural_key(table)]: raw[(row["_batch_id"], row["_row_number"])] for row in warehouse.stg(table)
+    }
+
+
+@functools.cache
+def exchange_rates() -> dict[str, list[tuple[date, date | None, Decimal]]]:
+    """Currency -> periods and rates into the project's reporting currency, read from the seed file."""
+    project = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())
+    reporting = project["vars"]["reporting_currency"]
+    periods = defaultdict(list)
+    for row in seed_rows("finance/exchange_rates"):
+        if row["reporting_currency_code"] == reporting:
+            valid_to = date.fromisoformat(row["valid_to"]) if row["valid_to"] else None
+            periods[row["currency_code"]].append(
+                (date.fromisoformat(row["valid_from"]), valid_to, Decimal(row["exchange_rate"]))
+            )
+    return dict(periods)
+
+
+def rate_on(currency: str, day: date) -> Decimal:
+    found = [
+        rate
+        for valid_from, valid_to, rate in exchange_rates().get(currency, [])
+        if valid_from <= day and (valid_to is None or day < valid_to)
+    ]
+    assert len(found) == 1, f"{currency} on {day}: {len(found)} rates in the seed file"
+    return found[0]
+
+
+def cents(amount: Decimal) -> Decimal:
+    return amount.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def reporting_parts(
+    gross: Decimal, cancelled: Decimal, returned: Decimal, rate: Decimal
+) -> dict[str, Decimal]:
+    """The documented conversion: parts rounded cumulatively so that they add up to the gross."""
+    given_back = cents((cancelled + returned) * rate)
+    return {
+        "gross_amount_reporting": cents(gross * rate),
+        "cancelled_amount_reporting": cents(cancelled * rate),
+        "returned_amount_reporting": given_back - cents(cancelled * rate),
+        "net_amount_reporting": cents(gross * rate) - given_back,
+    }
+
+
+def test_fct_orders_reconcile_with_the_raw_rows_served(warehouse):
+    """Order count and revenue per currency, and in the reporting currency, straight from the raw text."""
+    orders = {row["order_id"]: row for row in mart(warehouse, "fct_orders")}
+    raw_orders = served_raw_rows(warehouse, "shop_orders")
+    assert set(orders) == set(raw_orders), "fct_orders does not hold exactly the orders staging serves"
+    expected: Counter = Counter()
+    actual: Counter = Counter()
+    for order_id, raw in raw_orders.items():
+        order = orders[order_id]
+        currency = raw["currency"].strip().upper()
+        total = cents(Decimal(raw["order_total"].strip()))
+        expected.update({(currency, "orders"): 1, (currency, "gross"): total})
+        expected[(currency, "gross_reporting")] += cents(total * rate_on(currency, order["ordered_date"]))
+        actual.update(
+            {(order["currency_code"], "orders"): 1, (order["currency_code"], "gross"): order["gross_amount"]}
+        )
+        actual[(order["currency_code"], "gross_reporting")] += order["gross_amount_reporting"]
+    assert actual == expected
+    require(len({currency for currency, _ in expected}), 2, "currencies")
+    require(sum(order["is_cancelled"] for order in orders.values()), 1, "cancelled orders")
+    require(sum(order["is_returned"] for order in orders.values()), 1, "returned orders")
+
+
+def test_line_and_order_money_rules_recomputed(warehouse):
+    """Every line's and every order's gross, cancelled, returned and net amounts, in both currencies."""
+    orders = {row["order_id"]: row for row in mart(warehouse, "fct_orders")}
+    staged_items = {row["order_item_id"]: row for row in warehouse.stg("shop_order_items")}
+    items = mart(warehouse, "fct_order_items")
+    assert {row["order_item_id"] for row in items} == set(staged_items)
+    given_back_by_order: dict[str, Counter] = defaultdict(Counter)
+    problems = []
+    for item in items:
+        staged, order = staged_items[item["order_item_id"]], orders[item["order_id"]]
+        subtotal = staged["quantity"] * staged["unit_price"]
+        gross = max(subtotal - (staged["discount_amount"] or 0), Decimal(0))
+        statuses = (order["order_status"], staged["item_status"])
+        status = next((s for s in ("cancelled", "returned") if s in statuses), staged["item_status"])
+        cancelled = gross if status == "cancelled" else Decimal(0)
+        returned = gross if status == "returned" else Decimal(0)
+        expected = {
+            "customer_id": order["customer_id"],
+            "item_status": status,
+            "gross_amount": gross,
+            "cancelled_amount": cancelled,
+            "returned_amount": returned,
+            "net_amount": gross - cancelled - returned,
+            "exchange_rate": order["exchange_rate"],
+            **reporting_parts(gross, cancelled, returned, order["exchange_rate"]),
+        }
+        if {key: item[key] for key in expected} != expected:
+            problems.append((item["order_item_id"], expected))
+        given_back_by_order[item["order_id"]][staged["item_status"]] += gross
+    for order in orders.values():
+        total, lines = order["gross_amount"], given_back_by_order[order["order_id"]]
+        rate = rate_on(order["currency_code"], order["ordered_date"])
+        if order["order_status"] == "cancelled":
+            cancelled, returned = total, Decimal(0)
+        else:
+            cancelled = min(total, lines["cancelled"])
+            returned = (
+                total - cancelled
+                if order["order_status"] == "returned"
+                else min(total - cancelled, lines["returned"])
+            )
+        expected = {
+            "cancelled_amount": cancelled,
+            "returned_amount": returned,
+            "net_amount": total - cancelled - returned,
+            "exchange_rate": rate,
+            **reporting_parts(total, cancelled, returned, rate),
+        }
+        if {key: order[key] for key in expected} != expected:
+            problems.append((order["order_id"], expected))
+    assert not problems, f"{len(problems)} rows break the documented rules:\n{examples(problems)}"
+
+
+def test_web_events_find_their_customer_as_documented(warehouse):
+    """Signed-in account first, else a device seen signed in with one customer only, else unmatched (kept)."""
+    bridge = mart(warehouse, "bridge_customer_source_records")
+    accounts = {
+        row["source_record_id"]: row["customer_id"] for row in bridge if row["source_table"] == "web_accounts"
+    }
+    events = warehouse.stg("web_events")
+    device_customers = defaultdict(set)
+    for event in events:
+        if event["account_id"] in accounts and event["anonymous_id"]:
+            device_customers[event["anonymous_id"]].add(accounts[event["account_id"]])
+    touches = {
+        row["source_record_id"]: (row["customer_id"], row["customer_match_method"])
+        for row in mart(warehouse, "fct_customer_interactions")
+        if row["source_table"] == "web_events"
+    }
+    expected = {}
+    for event in events:
+        device = device_customers.get(event["anonymous_id"], set())
+        if event["account_id"] in accounts:
+            expected[event["event_id"]] = (accounts[event["account_id"]], "web_account")
+        elif len(device) == 1:
+            expected[event["event_id"]] = (next(iter(device)), "anonymous_id")
+        else:
+            expected[event["event_id"]] = (None, "unmatched")
+    assert touches == expected
+    methods = Counter(method for _, method in expected.values())
+    require(methods["anonymous_id"], 1, "web events matched through their device")
+    require(methods["unmatched"], 1, "unmatched web events (kept with a null customer)")
+
+
+def loyalty_changes(warehouse: Warehouse) -> Counter:
+    """Tier and points changes between consecutive usable versions of each member."""
+    versions = defaultdict(list)
+    for row in warehouse.base("loyalty_members"):
+        if row["version_number"] is not None:
+            versions[row["member_id"]].append(row)
+    changes: Counter = Counter()
+    for rows in versions.values():
+        rows.sort(key=lambda row: -row["version_number"])
+        for before, after in itertools.pairwise(rows):
+            if after["tier"] != before["tier"]:
+                changes["loyalty_tier_changed"] += 1
+            elif after["points_balance"] != before["points_balance"]:
+                changes["loyalty_points_changed"] += 1
+    return changes
+
+
+def test_every_served_touch_is_in_the_timeline_once(warehouse):
+    touches = mart(warehouse, "fct_customer_interactions")
+    assert len({row["interaction_id"] for row in touches}) == len(touches)
+    found = Counter((row["source_table"], row["interaction_type"]) for row in touches)
+    expected: Counter = Counter()
+    for event in warehouse.stg("web_events"):
+        expected[("web_events", event["event_type"])] += 1
+    for order in warehouse.stg("shop_orders"):
+        expected[("shop_orders", "order_placed")] += 1
+        if order["order_status"] in ("cancelled", "returned"):
+            expected[("shop_orders", f"order_{order['order_status']}")] += 1
+    for event in warehouse.stg("email_events"):
+        expected[("email_events", f"email_{event['event_type']}")] += 1
+    for interaction in warehouse.stg("social_interactions"):
+        expected[("social_interactions", f"social_{interaction['interaction_type']}")] += 1
+    for ticket in warehouse.stg("support_tickets"):
+        expected[("support_tickets", "ticket_opened")] += 1
+        expected[("support_tickets", "ticket_resolved")] += ticket["resolved_at"] is not None
+    for survey in warehouse.stg("support_surveys"):
+        kind = (
+            "review_submitted"
+            if survey["survey_type"] == "review"
+            else f"{survey['survey_type']}_survey_submitted"
+        )
+        expected[("support_surveys", kind)] += 1
+    expected[("loyalty_members", "loyalty_enrolled")] += len(warehouse.stg("loyalty_members"))
+    for kind, count in loyalty_changes(warehouse).items():
+        expected[("loyalty_members", kind)] += count
+    assert found == +expected
+
+
+def test_every_fact_customer_is_a_dim_customer(warehouse):
+    customers = {row["customer_id"] for row in mart(warehouse, "dim_customers")}
+    for fact in FACTS:
+        rows = mart(warehouse, fact)
+        unknown = {row["customer_id"] for row in rows if row["customer_id"] is not None} - customers
+        assert not unknown, (
+            f"{fact}: {len(unknown)} customers missing from dim_customers: {sorted(unknown)[:5]}"
+        )
+        missing = [row for row in rows if row["customer_id"] is None]
+        if fact == "fct_customer_interactions":
+            assert all(row["customer_match_method"] == "unmatched" for row in missing)
+        else:
+            assert not missing, f"{fact}: {len(missing)} rows without a customer"
