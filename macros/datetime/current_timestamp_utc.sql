@@ -13,13 +13,18 @@
 {%- endmacro %}
 
 
-{% macro future_cutoff() -%}
-    {{ return(adapter.dispatch('future_cutoff', 'customer360')()) }}
+{#
+    Measured from when the row was received (its _loaded_at), not from the
+    build: a row is judged once, the same way on a daily incremental build and
+    on a rebuild months later.
+#}
+{% macro future_cutoff(received_at) -%}
+    {{ return(adapter.dispatch('future_cutoff', 'customer360')(received_at)) }}
 {%- endmacro %}
 
-{% macro default__future_cutoff() -%}
+{% macro default__future_cutoff(received_at) -%}
     {%- set tolerance_hours = var('future_timestamp_tolerance_hours') -%}
-    {{ customer360.timestamp_add_minutes(customer360.current_timestamp_utc(), '(' ~ tolerance_hours ~ ') * 60') }}
+    {{ customer360.timestamp_add_minutes(received_at, '(' ~ tolerance_hours ~ ') * 60') }}
 {%- endmacro %}
 
 

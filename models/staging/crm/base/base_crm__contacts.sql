@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'contact_id', 'full_name', 'email', 'phone', 'company_name', 'job_title',
@@ -17,7 +24,7 @@ with
 
 source as (
 
-    select * from {{ source('crm', 'contacts') }}
+    {{ new_deliveries(source('crm', 'contacts')) }}
 
 ),
 
@@ -161,8 +168,8 @@ checked as (
             when standardised.contact_id is null then 'missing_natural_key'
             when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
             when
-                standardised.created_at > {{ future_cutoff() }}
-                or standardised.updated_at > {{ future_cutoff() }}
+                standardised.created_at > {{ future_cutoff('standardised._loaded_at') }}
+                or standardised.updated_at > {{ future_cutoff('standardised._loaded_at') }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
@@ -181,17 +188,7 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'contact_id', "deduplicated.updated_at") }}
-
-),
+{{ version_deliveries('checked', 'contact_id', "deduplicated.updated_at") }},
 
 final as (
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'email_event_id', 'subscriber_id', 'campaign_id', 'campaign_name',
@@ -10,7 +17,7 @@ with
 
 source as (
 
-    select * from {{ source('email', 'events') }}
+    {{ new_deliveries(source('email', 'events')) }}
 
 ),
 
@@ -71,24 +78,19 @@ checked as (
         case
             when standardised.email_event_id is null then 'missing_natural_key'
             when standardised.occurred_at is null then 'invalid_timestamp'
-            when standardised.occurred_at > {{ future_cutoff() }} then 'future_timestamp'
+            when standardised.occurred_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
             when not standardised.has_usable_subscriber then 'orphan_record'
         end as quarantine_reason
     from standardised
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'email_event_id', "deduplicated.occurred_at") }}
-
-),
+{{ version_deliveries(
+    'checked',
+    'email_event_id',
+    "deduplicated.occurred_at",
+    orphan_release={'parent_key': 'subscriber_id', 'usable_parents': 'usable_subscribers'},
+) }},
 
 final as (
 

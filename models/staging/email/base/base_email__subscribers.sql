@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'subscriber_id', 'email', 'first_name', 'last_name', 'subscription_status',
@@ -9,7 +16,7 @@ with
 
 source as (
 
-    select * from {{ source('email', 'subscribers') }}
+    {{ new_deliveries(source('email', 'subscribers')) }}
 
 ),
 
@@ -63,7 +70,8 @@ standardised as (
         renamed.subscribed_at,
         {#- Optional: a bad or future value is blanked and flagged, the row is kept. #}
         case
-            when renamed.unsubscribed_at_parsed <= {{ future_cutoff() }} then renamed.unsubscribed_at_parsed
+            when renamed.unsubscribed_at_parsed <= {{ future_cutoff('renamed._loaded_at') }}
+                then renamed.unsubscribed_at_parsed
         end as unsubscribed_at,
         renamed.updated_at,
         renamed.row_fingerprint,
@@ -96,8 +104,8 @@ checked as (
             when standardised.subscriber_id is null then 'missing_natural_key'
             when standardised.subscribed_at is null or standardised.updated_at is null then 'invalid_timestamp'
             when
-                standardised.subscribed_at > {{ future_cutoff() }}
-                or standardised.updated_at > {{ future_cutoff() }}
+                standardised.subscribed_at > {{ future_cutoff('standardised._loaded_at') }}
+                or standardised.updated_at > {{ future_cutoff('standardised._loaded_at') }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
@@ -112,17 +120,7 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'subscriber_id', "deduplicated.updated_at") }}
-
-),
+{{ version_deliveries('checked', 'subscriber_id', "deduplicated.updated_at") }},
 
 final as (
 

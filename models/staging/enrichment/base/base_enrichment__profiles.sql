@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'profile_id', 'email', 'email_sha256', 'full_name', 'gender', 'age_band',
@@ -15,7 +22,7 @@ with
 
 source as (
 
-    select * from {{ source('enrichment', 'profiles') }}
+    {{ new_deliveries(source('enrichment', 'profiles')) }}
 
 ),
 
@@ -131,7 +138,7 @@ checked as (
         case
             when standardised.profile_id is null then 'missing_natural_key'
             when standardised.refreshed_at is null then 'invalid_timestamp'
-            when standardised.refreshed_at > {{ future_cutoff() }} then 'future_timestamp'
+            when standardised.refreshed_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
@@ -145,18 +152,8 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {#- A profile changes when the provider refreshes it: the refresh time is its change time. -#}
-    {{ rank_usable_versions('deduplicated', 'profile_id', "deduplicated.refreshed_at") }}
-
-),
+{#- A profile changes when the provider refreshes it: the refresh time is its change time. -#}
+{{ version_deliveries('checked', 'profile_id', "deduplicated.refreshed_at") }},
 
 final as (
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'member_id', 'card_number', 'email', 'phone', 'first_name', 'last_name',
@@ -14,7 +21,7 @@ with
 
 source as (
 
-    select * from {{ source('loyalty', 'members') }}
+    {{ new_deliveries(source('loyalty', 'members')) }}
 
 ),
 
@@ -143,8 +150,8 @@ checked as (
             when standardised.member_id is null then 'missing_natural_key'
             when standardised.enrolled_at is null or standardised.updated_at is null then 'invalid_timestamp'
             when
-                standardised.enrolled_at > {{ future_cutoff() }}
-                or standardised.updated_at > {{ future_cutoff() }}
+                standardised.enrolled_at > {{ future_cutoff('standardised._loaded_at') }}
+                or standardised.updated_at > {{ future_cutoff('standardised._loaded_at') }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
@@ -163,17 +170,7 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'member_id', "deduplicated.updated_at") }}
-
-),
+{{ version_deliveries('checked', 'member_id', "deduplicated.updated_at") }},
 
 final as (
 

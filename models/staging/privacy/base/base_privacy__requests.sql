@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'request_id', 'account_id', 'email', 'phone', 'request_type', 'purpose',
@@ -12,7 +19,7 @@ with
 
 source as (
 
-    select * from {{ source('privacy', 'requests') }}
+    {{ new_deliveries(source('privacy', 'requests')) }}
 
 ),
 
@@ -71,7 +78,8 @@ standardised as (
         renamed.requested_at,
         {#- An optional timestamp never quarantines the request: a bad value is dropped and flagged. -#}
         case
-            when renamed.processed_at_parsed <= {{ future_cutoff() }} then renamed.processed_at_parsed
+            when renamed.processed_at_parsed <= {{ future_cutoff('renamed._loaded_at') }}
+                then renamed.processed_at_parsed
         end as processed_at,
         renamed.row_fingerprint,
         renamed._batch_id,
@@ -104,7 +112,7 @@ checked as (
         case
             when standardised.request_id is null then 'missing_natural_key'
             when standardised.requested_at is null then 'invalid_timestamp'
-            when standardised.requested_at > {{ future_cutoff() }} then 'future_timestamp'
+            when standardised.requested_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
@@ -122,25 +130,11 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {#-
-        A request has no updated_at: it changes when it is processed, so its change
-        time is the processing time, or the request time while it is still open.
-    -#}
-    {{ rank_usable_versions(
-        'deduplicated',
-        'request_id',
-        "coalesce(deduplicated.processed_at, deduplicated.requested_at)",
-    ) }}
-
-),
+{#-
+    A request has no updated_at: it changes when it is processed, so its change
+    time is the processing time, or the request time while it is still open.
+-#}
+{{ version_deliveries('checked', 'request_id', "coalesce(deduplicated.processed_at, deduplicated.requested_at)") }},
 
 final as (
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'order_item_id', 'order_id', 'product_id', 'quantity', 'unit_price',
@@ -9,7 +16,7 @@ with
 
 source as (
 
-    select * from {{ source('shop', 'order_items') }}
+    {{ new_deliveries(source('shop', 'order_items')) }}
 
 ),
 
@@ -102,24 +109,13 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    select
-        checked.*,
-        row_number() over (
-            partition by checked.row_fingerprint
-            order by checked._loaded_at, checked._batch_id, checked._row_number
-        ) > 1 as is_exact_duplicate
-    from checked
-
-),
-
-versioned as (
-
-    {#- Items carry no change time, so the latest delivery wins. -#}
-    {{ rank_usable_versions('deduplicated', 'order_item_id') }}
-
-),
+{#- Items carry no change time, so the latest delivery wins. -#}
+{{ version_deliveries(
+    'checked',
+    'order_item_id',
+    none,
+    orphan_release={'parent_key': 'order_id', 'usable_parents': 'usable_orders'},
+) }},
 
 final as (
 

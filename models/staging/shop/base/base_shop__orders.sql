@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'order_id', 'account_id', 'guest_email', 'guest_phone', 'loyalty_card_number',
@@ -14,7 +21,7 @@ with
 
 source as (
 
-    select * from {{ source('shop', 'orders') }}
+    {{ new_deliveries(source('shop', 'orders')) }}
 
 ),
 
@@ -137,8 +144,8 @@ checked as (
             when standardised.order_id is null then 'missing_natural_key'
             when standardised.ordered_at is null or standardised.updated_at is null then 'invalid_timestamp'
             when
-                standardised.ordered_at > {{ future_cutoff() }}
-                or standardised.updated_at > {{ future_cutoff() }}
+                standardised.ordered_at > {{ future_cutoff('standardised._loaded_at') }}
+                or standardised.updated_at > {{ future_cutoff('standardised._loaded_at') }}
                 then 'future_timestamp'
             when standardised.order_total is null or standardised.order_total <= 0 then 'invalid_amount'
             when standardised.currency_code is null then 'unknown_currency'
@@ -159,17 +166,7 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'order_id', "deduplicated.updated_at") }}
-
-),
+{{ version_deliveries('checked', 'order_id', "deduplicated.updated_at") }},
 
 final as (
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'product_id', 'sku', 'product_name', 'category', 'subcategory', 'brand',
@@ -9,7 +16,7 @@ with
 
 source as (
 
-    select * from {{ source('shop', 'products') }}
+    {{ new_deliveries(source('shop', 'products')) }}
 
 ),
 
@@ -78,23 +85,13 @@ checked as (
         case
             when standardised.product_id is null then 'missing_natural_key'
             when standardised.updated_at is null then 'invalid_timestamp'
-            when standardised.updated_at > {{ future_cutoff() }} then 'future_timestamp'
+            when standardised.updated_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
         end as quarantine_reason
     from standardised
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'product_id', "deduplicated.updated_at") }}
-
-),
+{{ version_deliveries('checked', 'product_id', "deduplicated.updated_at") }},
 
 final as (
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'interaction_id', 'platform', 'handle', 'display_name', 'email',
@@ -10,7 +17,7 @@ with
 
 source as (
 
-    select * from {{ source('social', 'interactions') }}
+    {{ new_deliveries(source('social', 'interactions')) }}
 
 ),
 
@@ -97,7 +104,7 @@ checked as (
         case
             when standardised.interaction_id is null then 'missing_natural_key'
             when standardised.occurred_at is null then 'invalid_timestamp'
-            when standardised.occurred_at > {{ future_cutoff() }} then 'future_timestamp'
+            when standardised.occurred_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
         end as quarantine_reason
     from standardised
     left outer join identifier_placeholders as email_placeholders_cleaned
@@ -111,18 +118,8 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {#- Interactions are immutable events: the event time stands in for the change time. -#}
-    {{ rank_usable_versions('deduplicated', 'interaction_id', "deduplicated.occurred_at") }}
-
-),
+{#- Interactions are immutable events: the event time stands in for the change time. -#}
+{{ version_deliveries('checked', 'interaction_id', "deduplicated.occurred_at") }},
 
 final as (
 

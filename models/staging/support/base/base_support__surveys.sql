@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'survey_id', 'ticket_id', 'order_id', 'product_id', 'account_id', 'email',
@@ -10,7 +17,7 @@ with
 
 source as (
 
-    select * from {{ source('support', 'surveys') }}
+    {{ new_deliveries(source('support', 'surveys')) }}
 
 ),
 
@@ -110,7 +117,7 @@ checked as (
         case
             when standardised.survey_id is null then 'missing_natural_key'
             when standardised.submitted_at is null then 'invalid_timestamp'
-            when standardised.submitted_at > {{ future_cutoff() }} then 'future_timestamp'
+            when standardised.submitted_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
             when not standardised.is_score_in_range then 'invalid_score'
         end as quarantine_reason
     from standardised
@@ -125,18 +132,8 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {#- A submitted answer does not change: the submission time stands in for the change time. -#}
-    {{ rank_usable_versions('deduplicated', 'survey_id', "deduplicated.submitted_at") }}
-
-),
+{#- A submitted answer does not change: the submission time stands in for the change time. -#}
+{{ version_deliveries('checked', 'survey_id', "deduplicated.submitted_at") }},
 
 final as (
 

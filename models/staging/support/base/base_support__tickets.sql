@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'ticket_id', 'account_id', 'email', 'phone', 'requester_name', 'channel',
@@ -14,7 +21,7 @@ with
 
 source as (
 
-    select * from {{ source('support', 'tickets') }}
+    {{ new_deliveries(source('support', 'tickets')) }}
 
 ),
 
@@ -89,7 +96,8 @@ standardised as (
         renamed.created_at,
         {#- An optional timestamp never quarantines the ticket: a bad value is dropped and flagged. -#}
         case
-            when renamed.resolved_at_parsed <= {{ future_cutoff() }} then renamed.resolved_at_parsed
+            when renamed.resolved_at_parsed <= {{ future_cutoff('renamed._loaded_at') }}
+                then renamed.resolved_at_parsed
         end as resolved_at,
         renamed.updated_at,
         renamed.row_fingerprint,
@@ -123,8 +131,8 @@ checked as (
             when standardised.ticket_id is null then 'missing_natural_key'
             when standardised.created_at is null or standardised.updated_at is null then 'invalid_timestamp'
             when
-                standardised.created_at > {{ future_cutoff() }}
-                or standardised.updated_at > {{ future_cutoff() }}
+                standardised.created_at > {{ future_cutoff('standardised._loaded_at') }}
+                or standardised.updated_at > {{ future_cutoff('standardised._loaded_at') }}
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
@@ -143,17 +151,7 @@ checked as (
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'ticket_id', "deduplicated.updated_at") }}
-
-),
+{{ version_deliveries('checked', 'ticket_id', "deduplicated.updated_at") }},
 
 final as (
 

@@ -1,4 +1,11 @@
-{{ config(materialized='table') }}
+{{
+    config(
+        materialized='incremental',
+        unique_key=['_batch_id', '_row_number'],
+        incremental_strategy=customer360.base_incremental_strategy(),
+        post_hook="{{ customer360.delete_replaced_deliveries() }}",
+    )
+}}
 
 {%- set raw_columns = [
     'event_id', 'account_id', 'anonymous_id', 'session_id', 'platform',
@@ -11,7 +18,7 @@ with
 
 source as (
 
-    select * from {{ source('web', 'events') }}
+    {{ new_deliveries(source('web', 'events')) }}
 
 ),
 
@@ -59,23 +66,13 @@ checked as (
         case
             when renamed.event_id is null then 'missing_natural_key'
             when renamed.occurred_at is null then 'invalid_timestamp'
-            when renamed.occurred_at > {{ future_cutoff() }} then 'future_timestamp'
+            when renamed.occurred_at > {{ future_cutoff('renamed._loaded_at') }} then 'future_timestamp'
         end as quarantine_reason
     from renamed
 
 ),
 
-deduplicated as (
-
-    {{ flag_exact_duplicates('checked') }}
-
-),
-
-versioned as (
-
-    {{ rank_usable_versions('deduplicated', 'event_id', "deduplicated.occurred_at") }}
-
-),
+{{ version_deliveries('checked', 'event_id', "deduplicated.occurred_at") }},
 
 final as (
 

@@ -1,0 +1,228 @@
+{#
+    Base staging models are incremental: the expensive row-level work
+    (cleaning, parsing, checking) is done once per delivered row, and a daily
+    build only touches the rows a new delivery can change. See
+    docs/staging_pattern.md, "Incremental builds".
+#}
+
+{% macro base_model_window_columns() %}
+    {#- The columns a base model derives across rows (duplicates, versions):
+        the only ones an incremental build recomputes for rows it already has. -#}
+    {{ return(['is_exact_duplicate', 'version_number', 'version_count', 'is_current_version']) }}
+{% endmacro %}
+
+
+{% macro new_deliveries(source_relation) %}
+    {#- A full build reads every delivered row. An incremental build reads the
+        batches the model has not seen, and batches delivered again since (the
+        loader replaces a re-delivered batch and stamps it with a newer _loaded_at). -#}
+    select delivered.*
+    from {{ source_relation }} as delivered
+    {%- if is_incremental() %}
+        left outer join (
+            select
+                built._batch_id,
+                max(built._loaded_at) as _loaded_at
+            from {{ this }} as built
+            group by built._batch_id
+        ) as built_batches
+            on delivered._batch_id = built_batches._batch_id
+    where
+        built_batches._batch_id is null
+        or delivered._loaded_at > built_batches._loaded_at
+    {%- endif %}
+{% endmacro %}
+
+
+{% macro version_deliveries(relation, natural_key, changed_at=none, orphan_release=none) %}
+    {#- Emits the CTEs `deduplicated` and `versioned` (the inputs of a base
+        model's `final`) from `relation`, the checked new rows.
+
+        Full build: duplicate and version flags over every row.
+
+        Incremental build: only rows whose flags can change are recomputed:
+        the new rows, and the rows already built that share a natural key or a
+        fingerprint with a new row or with a row the new delivery replaces.
+        Exact duplicates share their fingerprint and so their natural key, so
+        every row a window needs is among them. `orphan_release`
+        ({'parent_key': column, 'usable_parents': CTE}) also re-checks rows
+        quarantined as orphans whose parent has arrived since. -#}
+    {%- if not is_incremental() %}
+
+deduplicated as (
+
+    {{ customer360.flag_exact_duplicates(relation) }}
+
+),
+
+versioned as (
+
+    {{ customer360.rank_usable_versions('deduplicated', natural_key, changed_at) }}
+
+)
+    {%- else %}
+        {%- set window_columns = customer360.base_model_window_columns() -%}
+        {%- set built_columns = [] -%}
+        {%- for column in adapter.get_columns_in_relation(this) -%}
+            {%- if column.name | lower not in window_columns -%}
+                {%- do built_columns.append(column.name | lower) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- set declared_columns = model.columns.keys() | map('lower') | list -%}
+        {%- set missing_columns = [] -%}
+        {%- for column in declared_columns -%}
+            {%- if column not in built_columns and column not in window_columns -%}
+                {%- do missing_columns.append(column) -%}
+            {%- endif -%}
+        {%- endfor -%}
+        {%- if missing_columns -%}
+            {{ exceptions.raise_compiler_error(
+                this ~ " was built without the column(s) " ~ (missing_columns | join(', '))
+                ~ " that the model now declares; rebuild it once with: dbt build --full-refresh --select "
+                ~ model.name
+            ) }}
+        {%- endif -%}
+        {%- if orphan_release -%}
+            {%- set released_reason -%}
+            case
+                when
+                    built.quarantine_reason = 'orphan_record'
+                    and built.{{ orphan_release.parent_key }} in (
+                        select {{ orphan_release.usable_parents }}.{{ orphan_release.parent_key }}
+                        from {{ orphan_release.usable_parents }}
+                    )
+                    then null
+                else built.quarantine_reason
+            end
+            {%- endset -%}
+        {%- endif %}
+
+incoming_rows as (
+
+    select
+        {%- for column in built_columns %}
+        {{ relation }}.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
+
+),
+
+replaced_rows as (
+
+    {#- rows of a batch delivered again: the new delivery takes their place -#}
+    select built.*
+    from {{ this }} as built
+    where built._batch_id in (select incoming_rows._batch_id from incoming_rows)
+
+),
+
+touched_keys as (
+
+    select incoming_rows.{{ natural_key }} as natural_key
+    from incoming_rows
+    union
+    select replaced_rows.{{ natural_key }} as natural_key
+    from replaced_rows
+    {%- if orphan_release %}
+    union
+    select built.{{ natural_key }} as natural_key
+    from {{ this }} as built
+    where ({{ released_reason }}) is null and built.quarantine_reason = 'orphan_record'
+    {%- endif %}
+
+),
+
+touched_fingerprints as (
+
+    select incoming_rows.row_fingerprint
+    from incoming_rows
+    union
+    select replaced_rows.row_fingerprint
+    from replaced_rows
+
+),
+
+settled_rows as (
+
+    {#- rows built earlier whose windows the new rows join -#}
+    select
+        {%- for column in built_columns %}
+        {%- if column == 'quarantine_reason' and orphan_release %}
+        {{ released_reason }} as quarantine_reason{{ ',' if not loop.last }}
+        {%- else %}
+        built.{{ column }}{{ ',' if not loop.last }}
+        {%- endif %}
+        {%- endfor %}
+    from {{ this }} as built
+    where
+        built._batch_id not in (select incoming_rows._batch_id from incoming_rows)
+        and (
+            built.{{ natural_key }} in (select touched_keys.natural_key from touched_keys)
+            or built.row_fingerprint in (select touched_fingerprints.row_fingerprint from touched_fingerprints)
+        )
+
+),
+
+candidate_rows as (
+
+    select * from incoming_rows
+    union all
+    select * from settled_rows
+
+),
+
+deduplicated as (
+
+    {{ customer360.flag_exact_duplicates('candidate_rows') }}
+
+),
+
+versioned as (
+
+    {{ customer360.rank_usable_versions('deduplicated', natural_key, changed_at) }}
+
+)
+    {%- endif %}
+{% endmacro %}
+
+
+{% macro delete_replaced_deliveries() %}
+    {#- Post-hook of the base models: rows of an earlier delivery of a batch
+        that was delivered again and had more rows than the new delivery. The
+        other rows were already replaced by the incremental delete+insert; on a
+        full build there is nothing to delete. -#}
+    delete from {{ this }}
+    where ({{ this }}._batch_id, {{ this }}._loaded_at) in (
+        select
+            deliveries._batch_id,
+            deliveries._loaded_at
+        from (
+            select
+                delivered._batch_id,
+                delivered._loaded_at,
+                max(delivered._loaded_at) over (partition by delivered._batch_id) as latest_loaded_at
+            from (
+                select distinct
+                    built._batch_id,
+                    built._loaded_at
+                from {{ this }} as built
+            ) as delivered
+        ) as deliveries
+        where deliveries._loaded_at < deliveries.latest_loaded_at
+    )
+{% endmacro %}
+
+
+{% macro base_incremental_strategy() %}
+    {{ return(adapter.dispatch('base_incremental_strategy', 'customer360')()) }}
+{% endmacro %}
+
+{#- Rows are replaced by their (_batch_id, _row_number) key. -#}
+{% macro default__base_incremental_strategy() %}
+    {{ return('delete+insert') }}
+{% endmacro %}
+
+{#- Spark has no delete+insert; merge on the same key does the same on Delta tables. -#}
+{% macro spark__base_incremental_strategy() %}
+    {{ return('merge') }}
+{% endmacro %}
