@@ -1,0 +1,162 @@
+{#
+    Per customer and product category, how much of the customer's buying and
+    browsing goes to that category: units bought (order lines not cancelled;
+    a returned line still shows interest) and product views. Each share is
+    the category's part of the customer's own total, so the shares of a
+    customer add up to 1. The affinity blends the two with the weights
+    `affinity_purchase_weight` and `affinity_view_weight`; a customer who only
+    bought (or only browsed) is judged on that alone, so affinities always
+    add up to 1 per customer and one threshold fits everyone. Products
+    without a category (inferred products) are left out.
+#}
+
+{%- set purchase_weight = var('affinity_purchase_weight') -%}
+{%- set view_weight = var('affinity_view_weight') %}
+
+with
+
+order_items as (
+
+    select * from {{ ref('fct_order_items') }}
+
+),
+
+interactions as (
+
+    select * from {{ ref('fct_customer_interactions') }}
+
+),
+
+products as (
+
+    select * from {{ ref('dim_products') }}
+
+),
+
+purchased as (
+
+    select
+        order_items.customer_id,
+        products.category,
+        count(distinct order_items.order_id) as order_count,
+        sum(order_items.quantity) as item_quantity,
+        sum(order_items.net_amount_reporting) as net_revenue_reporting
+    from order_items
+    inner join products
+        on order_items.product_id = products.product_id
+    where
+        order_items.item_status <> 'cancelled'
+        and products.category is not null
+    group by
+        order_items.customer_id,
+        products.category
+
+),
+
+viewed as (
+
+    select
+        interactions.customer_id,
+        products.category,
+        count(*) as product_view_count
+    from interactions
+    inner join products
+        on interactions.product_id = products.product_id
+    where
+        interactions.interaction_type = 'product_view'
+        and interactions.customer_id is not null
+        and products.category is not null
+    group by
+        interactions.customer_id,
+        products.category
+
+),
+
+combined as (
+
+    select
+        coalesce(purchased.customer_id, viewed.customer_id) as customer_id,
+        coalesce(purchased.category, viewed.category) as category,
+        coalesce(purchased.order_count, 0) as order_count,
+        coalesce(purchased.item_quantity, 0) as item_quantity,
+        coalesce(purchased.net_revenue_reporting, 0) as net_revenue_reporting,
+        coalesce(viewed.product_view_count, 0) as product_view_count
+    from purchased
+    full outer join viewed
+        on
+            purchased.customer_id = viewed.customer_id
+            and purchased.category = viewed.category
+
+),
+
+customer_totals as (
+
+    select
+        *,
+        sum(item_quantity) over (partition by customer_id) as customer_item_quantity,
+        sum(product_view_count) over (partition by customer_id) as customer_product_view_count
+    from combined
+
+),
+
+shares as (
+
+    select
+        *,
+        case
+            when customer_item_quantity > 0 then 1.0 * item_quantity / customer_item_quantity
+        end as purchase_share,
+        case
+            when customer_product_view_count > 0 then 1.0 * product_view_count / customer_product_view_count
+        end as view_share
+    from customer_totals
+
+),
+
+scored as (
+
+    select
+        *,
+        cast({{ customer360.round_half_up(
+            '(' ~ purchase_weight ~ ' * coalesce(purchase_share, 0) + ' ~ view_weight ~ ' * coalesce(view_share, 0))'
+            ~ ' / (case when purchase_share is null then 0 else ' ~ purchase_weight ~ ' end'
+            ~ ' + case when view_share is null then 0 else ' ~ view_weight ~ ' end)',
+            4
+        ) }} as numeric(5, 4)) as affinity_score
+    from shares
+
+),
+
+{# ranked on the score as published, so that the top category can be read off the columns #}
+ranked as (
+
+    select
+        *,
+        row_number() over (
+            partition by customer_id
+            order by affinity_score desc, item_quantity desc, product_view_count desc, category asc
+        ) as affinity_rank
+    from scored
+
+),
+
+final as (
+
+    select
+        customer_id,
+        category,
+        cast(order_count as bigint) as order_count,
+        cast(item_quantity as bigint) as item_quantity,
+        cast(product_view_count as bigint) as product_view_count,
+        cast(net_revenue_reporting as numeric(18, 2)) as net_revenue_reporting,
+        cast({{ customer360.round_half_up('purchase_share', 4) }} as numeric(5, 4)) as purchase_share,
+        cast({{ customer360.round_half_up('view_share', 4) }} as numeric(5, 4)) as view_share,
+        affinity_score,
+        cast(affinity_rank as integer) as affinity_rank,
+        affinity_rank = 1 as is_top_category,
+        affinity_score >= {{ var('interest_group_min_affinity') }} as is_interest_group
+    from ranked
+
+)
+
+select * from final
