@@ -329,12 +329,9 @@ staged as (
             else 'active'
         end as lifecycle_stage,
         cast({{ customer360.round_half_up('customer_metrics.churn_risk', 4) }} as numeric(5, 4)) as churn_risk_score,
-        case
-            when customer_metrics.order_count > 0
-                then cast({{ customer360.round_half_up(
-                    'customer_metrics.net_revenue_reporting / customer_metrics.order_count', 2
-                ) }} as numeric(18, 2))
-        end as average_order_value_reporting,
+        cast({{ customer360.round_half_up(
+            'customer_metrics.net_revenue_reporting / nullif(customer_metrics.order_count, 0)', 2
+        ) }} as numeric(18, 2)) as average_order_value_reporting,
         cast(
             {{ customer360.round_half_up('365.0 / customer_metrics.expected_gap_days', 4) }} as numeric(12, 4)
         ) as expected_orders_per_year
