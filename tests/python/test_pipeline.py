@@ -8,7 +8,8 @@ from the copy it needs. The kill test chooses the step to kill at from a
 seeded random (``C360_PIPELINE_KILL_SEED`` picks another) and compares the
 resumed warehouse with the uninterrupted one.
 
-PostgreSQL: a basic two-day run, generating its batches on the way.
+The PostgreSQL run is in ``test_pipeline_postgres.py``, so that the two
+engines run on different pytest workers.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import hashlib
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -25,16 +27,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
-import psycopg2
 import pytest
 
 from c360.generate.runner import generate_days
-from c360.pipeline.run_log import read_run_log
-from c360.pipeline.runner import history_recorded_at
-from c360.pipeline.steps import day_steps
+from c360.pipeline.dbt_session import DbtSession
+from c360.pipeline.run_log import RunLog, read_run_log
+from c360.pipeline.runner import PipelineOrderError, check_order, history_recorded_at
+from c360.pipeline.state import PipelineState, utc_now
+from c360.pipeline.steps import PRE_SNAPSHOT_TAG, day_steps, steps_selecting_tests
 from conftest import PROJECT_ROOT, VENV_BIN, dbt_environment
-
-pytestmark = pytest.mark.dbt
 
 CUSTOMERS = 300
 SEED = 20261201
@@ -58,6 +59,70 @@ COMPARED_TABLES = """
     order by 1, 2
 """
 MARTS_AND_HISTORY = ("main_marts.", "main_restricted.", "main_snapshots.")
+
+
+# --- the parts that need no warehouse ---------------------------------------------------------
+
+
+def state_with(tmp_path: Path, complete: list[int], unfinished: list[int] = ()) -> PipelineState:
+    state = PipelineState.open(tmp_path, "test-warehouse")
+    for day in [*complete, *unfinished]:
+        state.start_day(day, utc_now())
+    for day in complete:
+        state.day_complete(day, utc_now())
+    return state
+
+
+def test_days_run_in_order(tmp_path):
+    state = state_with(tmp_path, complete=[0, 1])
+    check_order(state, (0, 1, 2, 3), redo=False)
+    check_order(state, (2,), redo=False)
+    with pytest.raises(PipelineOrderError, match=re.escape("days 2..3 must run before day 4")):
+        check_order(state, (4, 5), redo=False)
+
+
+def test_an_unfinished_day_must_run_before_later_ones(tmp_path):
+    state = state_with(tmp_path, complete=[0], unfinished=[1])
+    check_order(state, (1, 2), redo=False)
+    with pytest.raises(PipelineOrderError, match="day 1 did not finish"):
+        check_order(state, (2,), redo=False)
+
+
+def test_state_is_kept_whole_when_a_save_is_cut_short(tmp_path, monkeypatch):
+    state = state_with(tmp_path, complete=[0], unfinished=[1])
+    before = (tmp_path / "state.json").read_text()
+
+    def crash(*_):
+        raise OSError("disk gone")
+
+    monkeypatch.setattr(os, "replace", crash)
+    with pytest.raises(OSError):
+        state.step_done(1, "load", utc_now(), {})
+    assert (tmp_path / "state.json").read_text() == before
+    assert not [path for path in tmp_path.iterdir() if path.name != "state.json"], (
+        "temporary file left behind"
+    )
+    reopened = PipelineState.open(tmp_path, "test-warehouse")
+    assert reopened.completed_days() == [0] and not reopened.is_step_done(1, "load")
+
+
+def test_state_of_another_warehouse_is_refused(tmp_path):
+    state_with(tmp_path, complete=[0])
+    with pytest.raises(Exception, match="belongs to warehouse"):
+        PipelineState.open(tmp_path, "another-warehouse")
+
+
+def test_run_log_ignores_a_line_cut_short_by_a_crash(tmp_path):
+    log = RunLog(tmp_path / "run_log.jsonl", "run1")
+    log.write("step", day=1, step="load", status="running")
+    log.close()
+    with (tmp_path / "run_log.jsonl").open("a") as handle:
+        handle.write('{"run_id": "run1", "event": "st')
+    events = read_run_log(tmp_path / "run_log.jsonl")
+    assert [(e["event"], e["step"], e["status"]) for e in events] == [("step", "load", "running")]
+
+
+# --- DuckDB ------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -205,6 +270,7 @@ def reference(warehouse, after_day_0) -> tuple[Run, dict]:
     return run, warehouse.fingerprint()
 
 
+@pytest.mark.dbt
 def test_a_day_runs_every_step_in_order_and_logs_it(warehouse, reference):
     run, fingerprint = reference
     names = [step.name for step in day_steps(generate=False)]
@@ -226,6 +292,7 @@ def test_a_day_runs_every_step_in_order_and_logs_it(warehouse, reference):
     assert fingerprint["main_marts.dim_customers"][0] > 0
 
 
+@pytest.mark.dbt
 def test_rerunning_finished_days_changes_nothing(warehouse, reference):
     _, expected = reference
     warehouse.restore("reference")
@@ -262,6 +329,7 @@ def kill_during_a_step(warehouse: DuckDBWarehouse, rng: random.Random) -> tuple[
     return victim, Run(process.returncode, output, warehouse.events_since(offset))
 
 
+@pytest.mark.dbt
 def test_a_day_killed_at_a_random_step_resumes_to_the_same_warehouse(warehouse, after_day_0, reference):
     _, expected = reference
     warehouse.restore("after_day_0")
@@ -279,6 +347,7 @@ def test_a_day_killed_at_a_random_step_resumes_to_the_same_warehouse(warehouse, 
     assert differences(warehouse.fingerprint(), expected) == [], f"killed during {victim}"
 
 
+@pytest.mark.dbt
 def test_a_failing_test_stops_the_day_before_the_marts(warehouse, after_day_0):
     """A duplicated customer-id assignment fails a uniqueness test in the staging + intermediate step."""
     warehouse.restore("after_day_0")
@@ -306,54 +375,20 @@ def test_a_failing_test_stops_the_day_before_the_marts(warehouse, after_day_0):
     assert day_status(warehouse, 1) == "failed"
 
 
-@pytest.mark.postgres
-def test_two_days_on_postgres(postgres_env, tmp_path):
-    env = dbt_environment(postgres_env)
-    env.pop("C360_HISTORY_RECORDED_AT", None)
-    command = [
-        str(VENV_BIN / "c360"),
-        "pipeline",
-        "--customers",
-        "150",
-        "--seed",
-        "5",
-        "--days",
-        "0..1",
-        "--data",
-        str(tmp_path / "data"),
-        "--target",
-        "postgres",
-        "--state-dir",
-        str(tmp_path / "state"),
-        "--dbt-target-path",
-        str(tmp_path / "target"),
-        "--dbt-log-path",
-        str(tmp_path / "logs"),
-    ]
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env=env, capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout[-6000:] + result.stderr[-3000:]
-    events = read_run_log(tmp_path / "state" / "run_log.jsonl")
-    names = [step.name for step in day_steps(generate=True)]
-    for day in (0, 1):
-        assert [e["step"] for e in events if e.get("day") == day and e.get("status") == "ok"] == names
-    connection = psycopg2.connect(
-        host=env["C360_PG_HOST"],
-        port=int(env["C360_PG_PORT"]),
-        user=env["C360_PG_USER"],
-        password=env["C360_PG_PASSWORD"],
-        dbname=env["C360_PG_DATABASE"],
+@pytest.mark.dbt
+def test_each_data_test_runs_in_exactly_one_step(warehouse, after_day_0, monkeypatch):
+    """The steps' selections do not overlap, so no test runs twice a day; post_tests takes the rest."""
+    for name, value in warehouse.env().items():
+        monkeypatch.setenv(name, value)
+    session = DbtSession("dev", target_path=warehouse.root / "target", log_path=warehouse.root / "logs")
+    selected = {step.name: session.data_tests(step.dbt_args[1:]) for step in steps_selecting_tests()}
+    names = list(selected)
+    for index, first in enumerate(names):
+        for second in names[index + 1 :]:
+            assert not selected[first] & selected[second], f"{first} and {second} both run these"
+    assert selected["pre_snapshot_tests"] == session.data_tests(("--select", f"tag:{PRE_SNAPSHOT_TAG}"))
+    assert selected["pre_snapshot_tests"], "no test is tagged to run before the snapshots"
+    assert any(name.startswith("scd2_") for name in selected["snapshot"]), (
+        "SCD2 invariants must gate the marts"
     )
-    try:
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "select to_char(dbt_valid_from, 'YYYY-MM-DD HH24:MI:SS'), count(*) "
-                "from public_snapshots.snp_customers group by 1 order by 1"
-            )
-            versions = dict(cursor.fetchall())
-            cursor.execute("select count(*) from public_marts.dim_customers")
-            (customers,) = cursor.fetchone()
-    finally:
-        connection.close()
-    assert set(versions) <= {history_recorded_at(0), history_recorded_at(1)}, versions
-    assert versions.get(history_recorded_at(0), 0) > 0, versions
-    assert customers > 0
+    assert len(set().union(*selected.values())) > 0.9 * len(session.data_tests())

@@ -91,7 +91,9 @@ class DbtSession:
         if threads:
             self._common += ["--threads", str(threads)]
         # The pipeline prints its own progress; dbt's full log still goes to the log file.
-        self._quiet = [] if show_dbt_output else ["--log-level", "none"]
+        self._output_flags = [] if show_dbt_output else ["--log-level", "none"]
+        # Results come back in process; rewriting manifest.json after every command cost seconds each.
+        self._output_flags.append("--no-write-json")
         self._manifest = None
 
     def parse(self) -> None:
@@ -102,7 +104,7 @@ class DbtSession:
         from dbt.cli.main import dbtRunner
 
         if self._manifest is None:
-            result = dbtRunner().invoke(["parse", *self._common, *self._quiet])
+            result = dbtRunner().invoke(["parse", *self._common, *self._output_flags])
             if not result.success:
                 raise DbtCommandError(f"dbt parse failed: {_exception_text(result.exception)}")
             self._manifest = result.result
@@ -112,7 +114,7 @@ class DbtSession:
         """Run one dbt command; ``env`` is set in the environment for its duration only."""
         runner = self._runner()
         with _environment(env or {}):
-            result = runner.invoke([*args, *self._common, *self._quiet])
+            result = runner.invoke([*args, *self._common, *self._output_flags])
         if isinstance(result.exception, KeyboardInterrupt):
             # dbtRunner turns Ctrl-C into a failed result; the pipeline must stop, not mark a failure.
             raise result.exception
@@ -125,7 +127,16 @@ class DbtSession:
     def data_tests(self, selection: tuple[str, ...] = ()) -> set[str]:
         """Names of the data tests a ``build``/``test`` selection runs (all of them without one)."""
         result = self._runner().invoke(
-            ["ls", *selection, "--resource-type", "test", "--output", "name", *self._common, *self._quiet]
+            [
+                "ls",
+                *selection,
+                "--resource-type",
+                "test",
+                "--output",
+                "name",
+                *self._common,
+                *self._output_flags,
+            ]
         )
         if not result.success:
             raise DbtCommandError(f"dbt ls {' '.join(selection)} failed: {_exception_text(result.exception)}")
@@ -143,7 +154,7 @@ class DbtSession:
             for name in names
         )
         result = self._runner().invoke(
-            ["show", "--inline", sql, "--limit", "-1", *self._common, *self._quiet]
+            ["show", "--inline", sql, "--limit", "-1", *self._common, *self._output_flags]
         )
         if not result.success:
             raise DbtCommandError(f"counting snapshot versions failed: {_exception_text(result.exception)}")

@@ -12,46 +12,50 @@ from __future__ import annotations
 import sys
 from typing import TextIO
 
-# (resource type, status) -> words, in the order they are printed.
+# (resource type, status) -> (noun, verb), in the order they are printed.
 COUNT_WORDS = (
-    ("seed", "success", "seeds loaded"),
-    ("source", "pass", "sources fresh"),
-    ("source", "warn", "sources late (warn)"),
-    ("source", "error", "sources stale"),
-    ("model", "success", "models"),
-    ("snapshot", "success", "snapshots"),
-    ("test", "pass", "tests passed"),
-    ("test", "warn", "tests warned"),
-    ("test", "fail", "tests failed"),
-    ("test", "error", "tests errored"),
-    ("model", "error", "models errored"),
-    ("snapshot", "error", "snapshots errored"),
+    ("seed", "success", "seed", "loaded"),
+    ("source", "pass", "source", "fresh"),
+    ("source", "warn", "source", "late (warn)"),
+    ("source", "error", "source", "stale"),
+    ("model", "success", "model", ""),
+    ("snapshot", "success", "snapshot", ""),
+    ("test", "pass", "test", "passed"),
+    ("test", "warn", "test", "warned"),
+    ("test", "fail", "test", "failed"),
+    ("test", "error", "test", "errored"),
+    ("model", "error", "model", "errored"),
+    ("snapshot", "error", "snapshot", "errored"),
 )
+
+
+def _many(number: int, noun: str) -> str:
+    return f"{number:,} {noun}{'' if number == 1 else 's'}"
 
 
 def describe_counts(counts: dict) -> str:
     """A short human summary of a step's counts (the run log keeps them all)."""
     parts = []
     if "tables_loaded" in counts:
-        parts.append(f"{counts['rows_loaded']:,} rows into {counts['tables_loaded']} tables")
+        parts.append(f"{_many(counts['rows_loaded'], 'row')} into {_many(counts['tables_loaded'], 'table')}")
         if counts.get("tables_unchanged"):
-            parts.append(f"{counts['tables_unchanged']} tables already loaded")
+            parts.append(f"{_many(counts['tables_unchanged'], 'table')} already loaded")
         if counts.get("rejected_lines"):
-            parts.append(f"{counts['rejected_lines']:,} malformed lines kept aside")
+            parts.append(f"{_many(counts['rejected_lines'], 'malformed line')} kept aside")
     if "rows_generated" in counts:
-        parts.append(f"{counts['rows_generated']:,} rows in {counts['tables']} tables")
+        parts.append(f"{_many(counts['rows_generated'], 'row')} in {_many(counts['tables'], 'table')}")
     if counts.get("reason"):
         parts.append(counts["reason"])
     nodes = counts.get("nodes", {})
-    for resource_type, status, words in COUNT_WORDS:
+    for resource_type, status, noun, verb in COUNT_WORDS:
         number = nodes.get(resource_type, {}).get(status, 0)
         if number:
-            parts.append(f"{number:,} {words}")
+            parts.append(f"{_many(number, noun)} {verb}".rstrip())
     skipped = sum(by_status.get("skipped", 0) for by_status in nodes.values())
     if skipped:
         parts.append(f"{skipped:,} skipped")
     if "versions_recorded" in counts:
-        parts.append(f"{counts['versions_recorded']:,} versions recorded")
+        parts.append(f"{_many(counts['versions_recorded'], 'version')} recorded")
     return ", ".join(parts)
 
 

@@ -174,16 +174,24 @@ class Pipeline:
     def run(self) -> PipelineReport:
         days = tuple(sorted(set(self.options.days)))
         check_order(self.state, days, self.options.redo)
+        to_run = [day for day in days if self.options.redo or not self.state.is_day_complete(day)]
+        if not self.options.generate:
+            missing = [day for day in to_run if not (self.options.data_dir / day_folder_name(day)).is_dir()]
+            if missing:
+                raise PipelineOrderError(
+                    f"--existing: no batch folder {self.options.data_dir / day_folder_name(missing[0])}"
+                )
         report = PipelineReport(self.run_id, state_dir=self.state_dir, log_path=self.log_path)
         log = RunLog(self.log_path, self.run_id)
         log.write(
             "run_started", days=list(days), target=self.target.name, warehouse=self.state.data["warehouse"]
         )
+        status = "error"
         try:
-            if any(self.options.redo or not self.state.is_day_complete(day) for day in days):
+            if to_run:
                 self._parse(log)
             for day in days:
-                if self.state.is_day_complete(day) and not self.options.redo:
+                if day not in to_run:
                     self.progress.day_already_done(day)
                     log.write("day_skipped", day=day, reason="already complete")
                     report.already_complete.append(day)
@@ -191,11 +199,11 @@ class Pipeline:
                 if not self._run_day(day, log, report):
                     break
                 report.completed.append(day)
+            status = "ok" if report.succeeded else "failed"
         except KeyboardInterrupt:
-            log.write("run_interrupted")
+            status = "interrupted"
             raise
         finally:
-            status = "ok" if report.succeeded else "failed"
             log.write("run_finished", status=status, completed=report.completed, failed_day=report.failed_day)
             log.close()
         return report
@@ -211,8 +219,6 @@ class Pipeline:
     def _run_day(self, day: int, log: RunLog, report: PipelineReport) -> bool:
         if self.state.is_day_complete(day):
             self.state.forget_day(day)
-        if not self.options.generate and not (self.options.data_dir / day_folder_name(day)).is_dir():
-            raise PipelineOrderError(f"no batch folder {self.options.data_dir / day_folder_name(day)}")
         self.state.start_day(day, utc_now())
         log.write("day_started", day=day, history_recorded_at=history_recorded_at(day))
         day_started = time.perf_counter()
@@ -225,7 +231,11 @@ class Pipeline:
             log.write("step", day=day, step=step.name, status="running", started_at=as_text(started_at))
             self.progress.step_started(day, index, step.label)
             clock = time.perf_counter()
-            result = self._execute(step, day)
+            try:
+                result = self._execute(step, day)
+            except C360Error as error:
+                # A batch that cannot be read or a target that cannot be reached fails the step like a test.
+                result = StepResult(False, {}, [str(error)])
             seconds = time.perf_counter() - clock
             finished_at = utc_now()
             times = {

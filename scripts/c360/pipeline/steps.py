@@ -1,12 +1,15 @@
 """The steps of one pipeline day, in order, and the dbt selection each one runs.
 
 This is the one place that says what a day does: change a selector here and
-the pipeline, its documentation (``docs/pipeline.md``) and its tests follow.
+the pipeline follows (``docs/pipeline.md`` explains the choices, and a test
+checks that no data test is selected by two steps).
 
 Test selection is split so that each data test runs once a day, as soon as
 everything it reads has been rebuilt, and so that nothing a later step
 publishes is built before the tests guarding it have passed:
 
+- ``seed`` builds the seeds with the tests that read only seeds, on days
+  when a seed file has changed;
 - ``staging`` builds the staging and intermediate models with the tests whose
   parents are all among them (``cautious``): a test that also reads a mart or a
   snapshot would otherwise see yesterday's mart or history;
