@@ -81,6 +81,13 @@ def test_days_run_in_order(tmp_path):
         check_order(state, (4, 5), redo=False)
 
 
+def test_redo_is_refused_for_days_history_has_moved_past(tmp_path):
+    state = state_with(tmp_path, complete=[0, 1, 2])
+    check_order(state, (2, 3), redo=True)
+    with pytest.raises(PipelineOrderError, match="only run the last finished day"):
+        check_order(state, (1, 2), redo=True)
+
+
 def test_an_unfinished_day_must_run_before_later_ones(tmp_path):
     state = state_with(tmp_path, complete=[0], unfinished=[1])
     check_order(state, (1, 2), redo=False)

@@ -69,7 +69,7 @@ def add_parser(subparsers) -> argparse.ArgumentParser:
         "--log", type=Path, default=None, help="run log, JSON lines (default: <state-dir>/run_log.jsonl)"
     )
     parser.add_argument(
-        "--redo", action="store_true", help="run days already complete again (changes nothing)"
+        "--redo", action="store_true", help="run the last finished day again (changes nothing)"
     )
     parser.add_argument("--vars", type=_dbt_vars, default=None, help="dbt vars as a JSON object")
     parser.add_argument(

@@ -140,6 +140,12 @@ def check_order(state: PipelineState, days: tuple[int, ...], redo: bool) -> None
             f"this warehouse has run up to day {completed[-1]}; days {completed[-1] + 1}..{to_run[0] - 1} "
             f"must run before day {to_run[0]}"
         )
+    if redo and completed and to_run and to_run[0] < completed[-1]:
+        # Its snapshots would record changes before ones already recorded; history only moves forward.
+        raise PipelineOrderError(
+            f"--redo can only run the last finished day (day {completed[-1]}) and later ones, "
+            f"not day {to_run[0]}: history already holds what day {completed[-1]} recorded"
+        )
 
 
 class Pipeline:
