@@ -1,0 +1,265 @@
+{#
+    How each customer came to the business. The acquisition channel is the
+    channel of the customer's earliest record, timed by when the record began
+    (account created, first order placed, contact created, subscribed,
+    enrolled, first social touch or ticket), not by when it was last updated.
+    Only the channels of the acquisition_channels seed acquire a customer;
+    its tie_break_rank settles records of the same time.
+
+    The source within the channel: for web signups and online orders the
+    campaign (utm_source) of the customer's first web session, else the host
+    that referred that session, else `direct`; the CRM lead source, the email
+    signup source, the social platform, the support ticket channel; `none`
+    where the channel has no finer source.
+#}
+
+{#- source table, relation, key, channel, when the record began, source within the channel -#}
+{%- set no_source = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+{%- set record_starts = [
+    ('web_accounts', 'web_accounts', 'account_id', "'web'", 'created_at', no_source),
+    (
+        'shop_orders', 'orders', 'order_id',
+        "case when orders.sales_channel = 'pos' then 'store' else 'online_shop' end", 'ordered_at', no_source,
+    ),
+    ('crm_contacts', 'crm_contacts', 'contact_id', "'crm'", 'created_at', 'crm_contacts.lead_source'),
+    (
+        'email_subscribers', 'email_subscribers', 'subscriber_id', "'email'", 'subscribed_at',
+        'email_subscribers.signup_source',
+    ),
+    (
+        'social_interactions', 'social_interactions', 'interaction_id', "'social'", 'occurred_at',
+        'social_interactions.platform',
+    ),
+    ('loyalty_members', 'loyalty_members', 'member_id', "'loyalty'", 'enrolled_at', no_source),
+    ('support_tickets', 'tickets', 'ticket_id', "'support'", 'created_at', 'tickets.channel'),
+    ('support_surveys', 'surveys', 'survey_id', "'support'", 'submitted_at', "'survey'"),
+] -%}
+
+with
+
+customers as (
+
+    select * from {{ ref('dim_customers') }}
+
+),
+
+customer_records as (
+
+    select * from {{ ref('bridge_customer_source_records') }}
+
+),
+
+web_accounts as (
+
+    select * from {{ ref('stg_web__accounts') }}
+
+),
+
+orders as (
+
+    select * from {{ ref('stg_shop__orders') }}
+
+),
+
+crm_contacts as (
+
+    select * from {{ ref('stg_crm__contacts') }}
+
+),
+
+email_subscribers as (
+
+    select * from {{ ref('stg_email__subscribers') }}
+
+),
+
+social_interactions as (
+
+    select * from {{ ref('stg_social__interactions') }}
+
+),
+
+loyalty_members as (
+
+    select * from {{ ref('stg_loyalty__members') }}
+
+),
+
+tickets as (
+
+    select * from {{ ref('stg_support__tickets') }}
+
+),
+
+surveys as (
+
+    select * from {{ ref('stg_support__surveys') }}
+
+),
+
+interactions as (
+
+    select * from {{ ref('fct_customer_interactions') }}
+
+),
+
+web_events as (
+
+    select * from {{ ref('stg_web__events') }}
+
+),
+
+acquisition_channels as (
+
+    select * from {{ ref('acquisition_channels') }}
+
+),
+
+
+{# every record with the time it began, in its channel #}
+record_starts as (
+
+    {% for source_table, relation, key, channel, started_at, source in record_starts %}
+        select
+            customer_records.customer_id,
+            customer_records.source_table,
+            customer_records.source_record_id,
+            {{ channel }} as acquisition_channel,
+            {{ source }} as channel_source,
+            {{ relation }}.{{ started_at }} as started_at
+        from customer_records
+        inner join {{ relation }}
+            on customer_records.source_record_id = {{ relation }}.{{ key }}
+        where
+            customer_records.source_table = '{{ source_table }}'
+            and {{ relation }}.{{ started_at }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+ranked_starts as (
+
+    select
+        record_starts.*,
+        row_number() over (
+            partition by record_starts.customer_id
+            order by
+                record_starts.started_at,
+                acquisition_channels.tie_break_rank,
+                record_starts.source_table,
+                record_starts.source_record_id
+        ) as start_rank
+    from record_starts
+    inner join acquisition_channels
+        on record_starts.acquisition_channel = acquisition_channels.acquisition_channel
+
+),
+
+customer_web_events as (
+
+    select
+        interactions.customer_id,
+        web_events.event_id,
+        web_events.session_id,
+        web_events.utm_source,
+        web_events.utm_medium,
+        web_events.utm_campaign,
+        web_events.referrer,
+        web_events.occurred_at
+    from interactions
+    inner join web_events
+        on interactions.source_record_id = web_events.event_id
+    where
+        interactions.source_table = 'web_events'
+        and interactions.customer_id is not null
+
+),
+
+first_web_events as (
+
+    select
+        customer_id,
+        session_id,
+        row_number() over (partition by customer_id order by occurred_at, event_id) as event_rank
+    from customer_web_events
+
+),
+
+{# within the first session: the earliest event that carries a campaign, and the earliest with a referrer #}
+first_session_events as (
+
+    select
+        customer_web_events.*,
+        row_number() over (
+            partition by customer_web_events.customer_id
+            order by
+                case when customer_web_events.utm_source is null then 1 else 0 end,
+                customer_web_events.occurred_at,
+                customer_web_events.event_id
+        ) as campaign_rank,
+        row_number() over (
+            partition by customer_web_events.customer_id
+            order by
+                case when customer_web_events.referrer is null then 1 else 0 end,
+                customer_web_events.occurred_at,
+                customer_web_events.event_id
+        ) as referrer_rank
+    from customer_web_events
+    inner join first_web_events
+        on
+            customer_web_events.customer_id = first_web_events.customer_id
+            and customer_web_events.session_id = first_web_events.session_id
+            and first_web_events.event_rank = 1
+
+),
+
+first_sessions as (
+
+    select
+        customer_id,
+        max(case when campaign_rank = 1 then utm_source end) as first_web_utm_source,
+        max(case when campaign_rank = 1 then utm_medium end) as first_web_utm_medium,
+        max(case when campaign_rank = 1 then utm_campaign end) as first_web_utm_campaign,
+        {# https://www.google.com/path -> www.google.com #}
+        max(case when referrer_rank = 1 then {{ dbt.split_part('referrer', "'/'", 3) }} end) as first_web_referrer_host,
+        min(occurred_at) as first_web_session_started_at
+    from first_session_events
+    group by customer_id
+
+),
+
+final as (
+
+    select
+        customers.customer_id,
+        coalesce(ranked_starts.acquisition_channel, 'unknown') as acquisition_channel,
+        case
+            when ranked_starts.acquisition_channel in ('web', 'online_shop')
+                then coalesce(
+                    first_sessions.first_web_utm_source,
+                    nullif(first_sessions.first_web_referrer_host, ''),
+                    'direct'
+                )
+            else coalesce(ranked_starts.channel_source, 'none')
+        end as acquisition_source,
+        ranked_starts.source_table as acquisition_source_table,
+        ranked_starts.source_record_id as acquisition_source_record_id,
+        first_sessions.first_web_utm_source,
+        first_sessions.first_web_utm_medium,
+        first_sessions.first_web_utm_campaign,
+        nullif(first_sessions.first_web_referrer_host, '') as first_web_referrer_host,
+        cast(ranked_starts.started_at as date) as acquired_date,
+        ranked_starts.started_at as acquired_at,
+        first_sessions.first_web_session_started_at
+    from customers
+    left outer join ranked_starts
+        on
+            customers.customer_id = ranked_starts.customer_id
+            and ranked_starts.start_rank = 1
+    left outer join first_sessions
+        on customers.customer_id = first_sessions.customer_id
+
+)
+
+select * from final
