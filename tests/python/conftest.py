@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import itertools
 import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +21,23 @@ from c360.pg_server import RunningServer, throwaway_server
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
 _database_numbers = itertools.count(1)
+# dbt parses the whole project again whenever a target folder has no saved
+# manifest, about 30 s of CPU here; a new test folder reuses the one an earlier
+# run saved for the same connection settings (this worker process only).
+_PARSE_CACHE = Path(tempfile.mkdtemp(prefix="c360-dbt-parse-"))
+atexit.register(shutil.rmtree, _PARSE_CACHE, ignore_errors=True)
+# What dbt's saved manifest depends on besides the project files: the profile's
+# connection settings and the --vars (other environment changes it re-parses itself).
+_PARSE_SETTINGS = (
+    "C360_TARGET",
+    "C360_DUCKDB_PATH",
+    "C360_DUCKDB_MEMORY_LIMIT",
+    "C360_PG_HOST",
+    "C360_PG_PORT",
+    "C360_PG_USER",
+    "C360_PG_PASSWORD",
+    "C360_PG_DATABASE",
+)
 
 
 @pytest.fixture(scope="session")
@@ -66,18 +87,41 @@ def dbt_environment(extra: dict[str, str]) -> dict[str, str]:
 def run_dbt(
     args: list[str], env: dict[str, str], work_dir: Path, *, check: bool = True
 ) -> subprocess.CompletedProcess[str]:
-    """Run one dbt command in its own process with private target and log folders."""
+    """Run one dbt command in its own process with private target and log folders.
+
+    A DuckDB file is named relative to the folder dbt runs in (its own folder),
+    so that tests with different folders share the connection settings and
+    with them a saved manifest: see ``_PARSE_CACHE``.
+    """
+    environment = dbt_environment(env)
+    run_dir = PROJECT_ROOT
+    if environment.get("C360_TARGET", "dev") == "dev" and "C360_DUCKDB_PATH" in environment:
+        warehouse = Path(environment["C360_DUCKDB_PATH"]).resolve()
+        run_dir, environment["C360_DUCKDB_PATH"] = warehouse.parent, warehouse.name
+    target_dir = work_dir / "target"
     command = [
         str(VENV_BIN / "dbt"),
         *args,
+        "--project-dir",
+        str(PROJECT_ROOT),
         "--target-path",
-        str(work_dir / "target"),
+        str(target_dir),
         "--log-path",
         str(work_dir / "logs"),
     ]
+    saved_manifest = target_dir / "partial_parse.msgpack"
+    settings = [f"{name}={environment.get(name, '')}" for name in _PARSE_SETTINGS]
+    if "--vars" in args:
+        settings.append(args[args.index("--vars") + 1])
+    cached_manifest = _PARSE_CACHE / (hashlib.sha256("|".join(settings).encode()).hexdigest() + ".msgpack")
+    if cached_manifest.exists() and not saved_manifest.exists():
+        target_dir.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(cached_manifest, saved_manifest)
     result = subprocess.run(
-        command, cwd=PROJECT_ROOT, env=dbt_environment(env), capture_output=True, text=True, check=False
+        command, cwd=run_dir, env=environment, capture_output=True, text=True, check=False
     )
+    if saved_manifest.exists() and not cached_manifest.exists():
+        shutil.copyfile(saved_manifest, cached_manifest)
     if check and result.returncode != 0:
         raise AssertionError(
             f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}"

@@ -21,6 +21,7 @@ import csv
 import functools
 import itertools
 import json
+import math
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -1650,3 +1651,126 @@ def test_cross_sell_candidates_recomputed_from_consent_interests_and_purchases(w
     assert {
         row["customer_id"] for row in mart(warehouse, "fct_cross_sell_candidates")
     } <= marketable & interested
+
+
+# --- segments -------------------------------------------------------------------------
+# The inputs of the segments and the documented formulas, recomputed here from the facts.
+
+RFM_SCORES = ("rfm_recency_score", "rfm_frequency_score", "rfm_monetary_score")
+SEGMENT_MARTS = (
+    "dim_customer_segments",
+    "fct_customer_channel_engagements",
+    "fct_customer_category_affinities",
+    "fct_segment_memberships",
+)
+
+
+def test_every_segment_customer_is_a_dim_customer_and_every_customer_has_segments(warehouse):
+    customers = {row["customer_id"] for row in mart(warehouse, "dim_customers")}
+    for relation in SEGMENT_MARTS:
+        unknown = {row["customer_id"] for row in mart(warehouse, relation)} - customers
+        assert not unknown, (
+            f"{relation}: {len(unknown)} customers not in dim_customers: {sorted(unknown)[:5]}"
+        )
+    segments = [row["customer_id"] for row in mart(warehouse, "dim_customer_segments")]
+    assert sorted(segments) == sorted(customers), "dim_customer_segments is not one row per customer"
+
+
+def test_segment_inputs_and_rfm_scores_recomputed_from_the_facts(warehouse):
+    """As-of date, order counts, net revenue, order dates, recency and RFM scores (rank formula) per
+    customer, from fct_orders and fct_customer_interactions."""
+    buckets = int(project_var("rfm_score_buckets"))
+    orders = mart(warehouse, "fct_orders")
+    as_of = max(
+        max(order["ordered_date"] for order in orders),
+        max(touch["occurred_date"] for touch in mart(warehouse, "fct_customer_interactions")),
+    )
+    purchases = defaultdict(list)
+    for order in orders:
+        if not order["is_cancelled"] and order["ordered_date"] <= as_of:
+            purchases[order["customer_id"]].append(order)
+    expected = {}
+    for customer, found in purchases.items():
+        dates = [order["ordered_date"] for order in found]
+        expected[customer] = {
+            "order_count": len(found),
+            "net_revenue_reporting": sum(order["net_amount_reporting"] for order in found),
+            "first_order_date": min(dates),
+            "last_order_date": max(dates),
+            "recency_days": (as_of - max(dates)).days,
+        }
+    # Rank from worst to best, ties sharing the lowest rank: 1 + the number of buyers strictly worse.
+    for score, metric, higher_is_better in (
+        ("rfm_recency_score", "recency_days", False),
+        ("rfm_frequency_score", "order_count", True),
+        ("rfm_monetary_score", "net_revenue_reporting", True),
+    ):
+        values = sorted(row[metric] for row in expected.values())
+        for row in expected.values():
+            if higher_is_better:
+                worse = bisect.bisect_left(values, row[metric])
+            else:
+                worse = len(values) - bisect.bisect_right(values, row[metric])
+            row[score] = 1 if len(values) == 1 else min(buckets, 1 + buckets * worse // (len(values) - 1))
+    require(sum(row["order_count"] > 1 for row in expected.values()), 50, "customers with several orders")
+    problems = []
+    for row in mart(warehouse, "dim_customer_segments"):
+        assert row["segments_as_of_date"] == as_of
+        wanted = expected.get(row["customer_id"])
+        if wanted is None:
+            wanted = dict.fromkeys(
+                ("first_order_date", "last_order_date", "recency_days", *RFM_SCORES), None
+            ) | {"order_count": 0, "net_revenue_reporting": Decimal(0)}
+            if row["lifecycle_stage"] != "prospect" or row["rfm_segment"] != "prospect":
+                problems.append((row["customer_id"], "no purchase but not a prospect"))
+        found = {key: row[key] for key in wanted}
+        if found != wanted:
+            problems.append((row["customer_id"], found, wanted))
+    assert not problems, examples(problems)
+
+
+def test_churn_risk_and_lifetime_value_follow_their_formulas(warehouse):
+    """Each published value recomputed from the published inputs of its row, to the documented
+    rounding (halves up)."""
+    horizon = Decimal(str(project_var("clv_horizon_years")))
+    margin = Decimal(str(project_var("clv_margin_rate")))
+
+    def rounded(value: Decimal, places: str) -> Decimal:
+        return value.quantize(Decimal(places), rounding=ROUND_HALF_UP)
+
+    problems = []
+    checked = 0
+    for row in mart(warehouse, "dim_customer_segments"):
+        if row["order_count"] == 0:
+            continue
+        checked += 1
+        risk = rounded(
+            Decimal(1 - math.exp(-row["recency_days"] / float(row["expected_gap_days"]))), "0.0001"
+        )
+        per_year = rounded(Decimal(365) / row["expected_gap_days"], "0.0001")
+        years = rounded((1 - risk) * horizon, "0.0001")
+        average = rounded(row["net_revenue_reporting"] / row["order_count"], "0.01")
+        value = rounded(average * per_year * years * margin, "0.01")
+        found = (
+            row["churn_risk_score"],
+            row["expected_orders_per_year"],
+            row["expected_lifetime_years"],
+            row["average_order_value_reporting"],
+            row["expected_lifetime_value_reporting"],
+        )
+        if found != (risk, per_year, years, average, value):
+            problems.append((row["customer_id"], found, (risk, per_year, years, average, value)))
+    require(checked, 100, "customers with a purchase")
+    assert not problems, examples(problems)
+
+
+def test_migration_matrix_of_a_single_recording_is_its_diagonal(warehouse):
+    """History recorded once: every customer stays where it is, and each family counts every
+    customer of dim_customer_segments exactly once."""
+    customers = len(mart(warehouse, "dim_customer_segments"))
+    cells = mart(warehouse, "fct_segment_migrations")
+    totals = Counter()
+    for cell in cells:
+        assert cell["from_segment"] == cell["to_segment"] and not cell["has_moved"], cell
+        totals[cell["segment_type"]] += cell["customer_count"]
+    assert totals == dict.fromkeys(("rfm_segment", "value_tier", "lifecycle_stage"), customers)

@@ -48,6 +48,8 @@ class DbtOutcome:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: list[NodeProblem] = field(default_factory=list)
     error: str | None = None
+    # Snapshots the command took successfully.
+    snapshots: list[str] = field(default_factory=list)
 
     def count(self, resource_type: str, *statuses: str) -> int:
         by_status = self.counts.get(resource_type, {})
@@ -142,10 +144,15 @@ class DbtSession:
             raise DbtCommandError(f"dbt ls {' '.join(selection)} failed: {_exception_text(result.exception)}")
         return set(result.result or ())
 
-    def snapshot_versions_at(self, recorded_at: str) -> dict[str, int]:
-        """Snapshot -> versions recorded at ``recorded_at`` (UTC text): what one day's snapshot added."""
+    def snapshot_versions_at(self, recorded_at: str, names: list[str] | None = None) -> dict[str, int]:
+        """Snapshot -> versions recorded at ``recorded_at`` (UTC text): what one day's snapshot added.
+
+        ``names`` limits the count to those snapshots (the ones a step took); all of them by default.
+        """
         self._runner()
-        names = sorted(n.name for n in self._manifest.nodes.values() if _kind(n) == "snapshot")
+        if names is None:
+            names = [n.name for n in self._manifest.nodes.values() if _kind(n) == "snapshot"]
+        names = sorted(names)
         if not names:
             return {}
         sql = " union all ".join(
@@ -195,6 +202,8 @@ def summarise(execution, manifest) -> DbtOutcome:
         resource_type = _kind(node)
         status = str(getattr(result.status, "value", result.status))
         counts.setdefault(resource_type, Counter())[status] += 1
+        if resource_type == "snapshot" and status == "success":
+            outcome.snapshots.append(node.name)
         if status in FAILED_STATUSES:
             outcome.problems.append(
                 NodeProblem(

@@ -32,7 +32,6 @@ from c360.pipeline.steps import (
     LOAD,
     POST_TESTS,
     SEED,
-    SNAPSHOT,
     Step,
     day_steps,
     steps_selecting_tests,
@@ -294,12 +293,7 @@ class Pipeline:
             if not names:
                 return StepResult(True, {"reason": "no test left for this step"})
             return self._dbt(("test", "--select", *names), day)
-        result = self._dbt(step.dbt_args, day)
-        if step is SNAPSHOT and result.ok:
-            versions = self.dbt.snapshot_versions_at(history_recorded_at(day))
-            result.counts["versions_recorded"] = sum(versions.values())
-            result.counts["versions_by_snapshot"] = versions
-        return result
+        return self._dbt(step.dbt_args, day)
 
     def _leftover_tests(self) -> list[str]:
         """Data tests that no earlier step selects, found once per run from the parsed project."""
@@ -334,9 +328,15 @@ class Pipeline:
 
     def _dbt(self, args: tuple[str, ...], day: int) -> StepResult:
         outcome: DbtOutcome = self.dbt.invoke(args, env={HISTORY_CLOCK_VARIABLE: history_recorded_at(day)})
-        return StepResult(
+        result = StepResult(
             outcome.success, {"nodes": outcome.counts}, [] if outcome.success else outcome.why()
         )
+        # Snapshots are taken in two steps (those of marts after the marts): each counts its own.
+        if outcome.success and outcome.snapshots:
+            versions = self.dbt.snapshot_versions_at(history_recorded_at(day), outcome.snapshots)
+            result.counts["versions_recorded"] = sum(versions.values())
+            result.counts["versions_by_snapshot"] = versions
+        return result
 
 
 def run_pipeline(options: PipelineOptions, progress: Progress | None = None) -> PipelineReport:

@@ -18,8 +18,11 @@ publishes is built before the tests guarding it have passed:
   run exactly once);
 - ``snapshot`` takes the snapshots with the tests that read only snapshots
   (the SCD2 invariants), so broken history stops the day before the marts;
-- ``marts`` builds the marts with every test that reads one of them
-  (``eager``), including tests that compare a mart with an earlier layer;
+  a snapshot whose input is a mart (segment membership) is left to ``marts``,
+  since its input is only up to date once the marts are built;
+- ``marts`` builds the marts, and the snapshots of marts after them, with
+  every test that reads one of them (``eager``), including tests that compare
+  a mart with an earlier layer;
 - ``post_tests`` runs every data test that no step above selects (a test
   reading a seed that only the marts use, a test reading no model at all), so
   a test with unusual parents is run late rather than never.
@@ -37,6 +40,8 @@ PRE_SNAPSHOT_TAG = "pre_snapshot"
 STAGING_PATHS = ("path:models/staging", "path:models/intermediate")
 MARTS_PATH = "path:models/marts"
 NO_UNIT_TESTS = "resource_type:unit_test"
+# Snapshots that read a mart: taken in the marts step, right after the mart they read.
+MART_SNAPSHOTS = f"{MARTS_PATH}+,resource_type:snapshot"
 
 
 @dataclass(frozen=True)
@@ -77,12 +82,29 @@ PRE_SNAPSHOT_TESTS = Step(
 SNAPSHOT = Step(
     "snapshot",
     "snapshots",
-    ("build", "--select", "resource_type:snapshot", "--indirect-selection", "cautious"),
+    (
+        "build",
+        "--select",
+        "resource_type:snapshot",
+        "--exclude",
+        MART_SNAPSHOTS,
+        "--indirect-selection",
+        "cautious",
+    ),
 )
 MARTS = Step(
     "marts",
     "build marts",
-    ("build", "--select", MARTS_PATH, "--exclude", NO_UNIT_TESTS, "--indirect-selection", "eager"),
+    (
+        "build",
+        "--select",
+        MARTS_PATH,
+        MART_SNAPSHOTS,
+        "--exclude",
+        NO_UNIT_TESTS,
+        "--indirect-selection",
+        "eager",
+    ),
 )
 # Its tests are found when the day runs: every data test that no step above selects.
 POST_TESTS = Step("post_tests", "post-snapshot tests")
