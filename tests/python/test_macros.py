@@ -645,6 +645,27 @@ def hashing_cases() -> Iterator[Case]:
     yield equals("sha256_hex:null", call("sha256_hex", sql_text(None)), "cast(null as varchar)")
 
 
+def not_null_columns_cases() -> Iterator[Case]:
+    """The generic test's query on a literal table: one finding per column holding nulls."""
+    table = (
+        "(select * from (values (1, 'x', cast(null as varchar)), (2, cast(null as varchar), cast(null as varchar)))"
+        " as rows_under_test(a, b, c)) as rows_under_test"
+    )
+
+    def findings(aggregate: str, columns: str) -> str:
+        test_sql = call("default__test_not_null_columns", table, extra=columns)
+        return f"{jinja_text(f'(select {aggregate} from (')} ~ {test_sql} ~ {jinja_text(') as findings)')}"
+
+    for case_id, aggregate, columns, expected in [
+        ("columns_with_nulls", "count(*)", "['a', 'b', 'c']", "2"),
+        ("null_rows_per_column", "sum(null_row_count)", "['a', 'b', 'c']", "3"),
+        ("first_failing_column", "min(column_name)", "['a', 'b', 'c']", "'b'"),
+        ("no_nulls_no_finding", "count(*)", "['a']", "0"),
+        ("single_column_as_string", "count(*)", "'c'", "1"),
+    ]:
+        yield equals(f"not_null_columns:{case_id}", findings(aggregate, columns), expected)
+
+
 def with_unique_ids(cases: list[Case]) -> list[Case]:
     """The cases, after checking that no two share an id (results are matched by id)."""
     ids = [case.case_id for case in cases]
@@ -669,6 +690,7 @@ def all_cases() -> list[Case]:
         *initcap_cases(),
         *regex_cases(),
         *hashing_cases(),
+        *not_null_columns_cases(),
     ]
     return with_unique_ids(cases)
 
@@ -757,13 +779,10 @@ def test_macros_on_duckdb(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> No
 @pytest.mark.dbt
 @pytest.mark.postgres
 def test_macros_on_postgres(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from c360.pg_server import PostgresUnavailable, throwaway_server
+    from c360.pg_server import throwaway_server
 
     with contextlib.ExitStack() as stack:
-        try:
-            server = stack.enter_context(throwaway_server())
-        except PostgresUnavailable as error:
-            pytest.skip(f"PostgreSQL is not available: {error}")
+        server = stack.enter_context(throwaway_server())
         for name, value in server.environment().items():
             monkeypatch.setenv(name, value)
         monkeypatch.setenv("DO_NOT_TRACK", "1")
