@@ -72,6 +72,22 @@ def new_postgres_database(server: RunningServer, prefix: str) -> dict[str, str]:
     return {**server.environment(name), "C360_TARGET": "postgres"}
 
 
+def recreate_postgres_database(server: RunningServer, name: str, create_options: str = "") -> dict[str, str]:
+    """Environment pointing at database ``name``, dropped if it exists and created anew, empty.
+
+    Tests that take a fresh database under one name keep dbt's saved manifest
+    valid from test to test: the database name is one of the connection
+    settings the manifest is checked against, so a new name means a full parse.
+    """
+    connection = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname="postgres")
+    connection.autocommit = True
+    with connection.cursor() as cursor:
+        cursor.execute(f'drop database if exists "{name}" with (force)')
+        cursor.execute(f'create database "{name}" {create_options}')
+    connection.close()
+    return {**server.environment(name), "C360_TARGET": "postgres"}
+
+
 def dbt_environment(extra: dict[str, str]) -> dict[str, str]:
     return {
         **os.environ,

@@ -20,6 +20,7 @@ import psycopg2
 import pytest
 
 from c360.pg_server import RunningServer
+from conftest import recreate_postgres_database
 from test_macros import (
     PROJECT_DIR,
     Case,
@@ -297,82 +298,106 @@ def missing_key_error(target: str, work_dir: Path) -> str:
     return "\n".join([str(result.exception), *messages])
 
 
+# Every test of an engine runs dbt in the same folder (and on PostgreSQL in a
+# database of the same name, made anew each time): dbt parses the project once
+# per engine and later runs reuse the saved manifest, instead of a full parse
+# per test.
+@pytest.fixture(scope="module")
+def duckdb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("identity_macros_duckdb")
+
+
+@pytest.fixture(scope="module")
+def postgres_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("identity_macros_postgres")
+
+
 @pytest.fixture
-def duckdb_target(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
-    monkeypatch.setenv("C360_DUCKDB_PATH", str(tmp_path / "identity_macros.duckdb"))
+def duckdb_target(duckdb_dir: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    monkeypatch.setenv("C360_DUCKDB_PATH", str(duckdb_dir / "identity_macros.duckdb"))
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     return "dev"
 
 
-@pytest.fixture
-def postgres_target(postgres_env: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> str:
-    for name, value in postgres_env.items():
+def use_new_postgres_database(
+    server: RunningServer, monkeypatch: pytest.MonkeyPatch, create_options: str = ""
+) -> str:
+    database = f"c360_identity_macros_{os.getpid()}"
+    for name, value in recreate_postgres_database(server, database, create_options).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     return "postgres"
 
 
+@pytest.fixture
+def postgres_target(postgres_server: RunningServer, monkeypatch: pytest.MonkeyPatch) -> str:
+    return use_new_postgres_database(postgres_server, monkeypatch)
+
+
 @pytest.mark.dbt
 def test_identity_macros_on_duckdb(
-    duckdb_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    duckdb_target: str, duckdb_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(HASH_KEY_VARIABLE, TEST_HASH_KEY)
-    failures = run_cases(duckdb_target, tmp_path)
+    failures = run_cases(duckdb_target, duckdb_dir)
     assert not failures, f"{len(failures)} case(s) failed on DuckDB:\n" + "\n".join(failures)
 
 
 @pytest.mark.dbt
 @pytest.mark.postgres
 def test_identity_macros_on_postgres(
-    postgres_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_target: str, postgres_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv(HASH_KEY_VARIABLE, TEST_HASH_KEY)
-    failures = run_cases(postgres_target, tmp_path)
+    failures = run_cases(postgres_target, postgres_dir)
     assert not failures, f"{len(failures)} case(s) failed on PostgreSQL:\n" + "\n".join(failures)
 
 
 @pytest.mark.dbt
 @pytest.mark.postgres
 def test_identity_macros_on_postgres_c_locale(
-    postgres_server: RunningServer, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_server: RunningServer, postgres_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A database whose locale knows only ASCII letters gives the same answers (ICU, not libc)."""
-    database = f"c360_c_locale_{os.getpid()}"
-    connection = psycopg2.connect(
-        host=postgres_server.host, port=postgres_server.port, user=postgres_server.user, dbname="postgres"
+    target = use_new_postgres_database(
+        postgres_server, monkeypatch, "template template0 encoding 'UTF8' locale 'C'"
     )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f"create database \"{database}\" template template0 encoding 'UTF8' locale 'C'")
+    connection = psycopg2.connect(
+        host=os.environ["C360_PG_HOST"],
+        port=int(os.environ["C360_PG_PORT"]),
+        user=os.environ["C360_PG_USER"],
+        password=os.environ["C360_PG_PASSWORD"],
+        dbname=os.environ["C360_PG_DATABASE"],
+    )
+    with connection, connection.cursor() as cursor:
+        cursor.execute("select datctype from pg_database where datname = current_database()")
+        assert cursor.fetchone() == ("C",)
     connection.close()
-    for name, value in postgres_server.environment(database).items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.setenv("DO_NOT_TRACK", "1")
     monkeypatch.setenv(HASH_KEY_VARIABLE, TEST_HASH_KEY)
-    failures = run_cases("postgres", tmp_path)
+    failures = run_cases(target, postgres_dir)
     assert not failures, f"{len(failures)} case(s) failed on PostgreSQL (C locale):\n" + "\n".join(failures)
 
 
 @pytest.mark.dbt
 @pytest.mark.parametrize("key_state", ["unset", "empty"])
 def test_keyed_hash_without_key_fails_clearly_on_duckdb(
-    duckdb_target: str, key_state: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    duckdb_target: str, key_state: str, duckdb_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     if key_state == "unset":
         monkeypatch.delenv(HASH_KEY_VARIABLE, raising=False)
     else:
         monkeypatch.setenv(HASH_KEY_VARIABLE, "")
-    error = missing_key_error(duckdb_target, tmp_path)
+    error = missing_key_error(duckdb_target, duckdb_dir)
     assert f"Set {HASH_KEY_VARIABLE}" in error, error
 
 
 @pytest.mark.dbt
 @pytest.mark.postgres
 def test_keyed_hash_without_key_fails_clearly_on_postgres(
-    postgres_target: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    postgres_target: str, postgres_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.delenv(HASH_KEY_VARIABLE, raising=False)
-    error = missing_key_error(postgres_target, tmp_path)
+    error = missing_key_error(postgres_target, postgres_dir)
     assert f"Set {HASH_KEY_VARIABLE}" in error, error
 
 
