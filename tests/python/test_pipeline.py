@@ -356,17 +356,25 @@ def test_a_day_killed_at_a_random_step_resumes_to_the_same_warehouse(warehouse, 
 
 @pytest.mark.dbt
 def test_a_failing_test_stops_the_day_before_the_marts(warehouse, after_day_0):
-    """A row duplicated into a staging table fails its primary-key test in the staging + intermediate step.
+    """A row duplicated into each base table fails its primary-key test in the staging + intermediate step.
 
-    The table is incremental, so the bad row stays there when day 1 is built;
-    early in the graph, so most of the day is skipped and the test stays short.
+    The tables are incremental, so the bad rows stay there when day 1 is built.
+    Every other staging and intermediate model reads a base table, so dbt skips
+    them and the test stays short (with one bad table, the rest of the step ran).
     """
     warehouse.restore("after_day_0")
     before = published(warehouse.fingerprint())
     connection = duckdb.connect(str(warehouse.path))
-    connection.execute(
-        "insert into main_staging.base_web__accounts select * from main_staging.base_web__accounts limit 1"
-    )
+    base_tables = [
+        name
+        for (name,) in connection.execute(
+            "select table_name from information_schema.tables "
+            "where table_schema = 'main_staging' and table_name like 'base\\_%' escape '\\'"
+        ).fetchall()
+    ]
+    assert "base_web__accounts" in base_tables, base_tables
+    for table in base_tables:
+        connection.execute(f"insert into main_staging.{table} select * from main_staging.{table} limit 1")
     connection.close()
 
     run = warehouse.run("1")
