@@ -53,7 +53,7 @@ lint: setup
 	$(BIN)/pre-commit run --all-files
 
 pytest: setup
-	$(BIN)/pytest -n 2 --dist loadfile
+	$(BIN)/pytest -n 2 --dist loadfile --no-loadscope-reorder
 
 test: setup lint pytest
 
