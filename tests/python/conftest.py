@@ -74,16 +74,13 @@ def postgres_server() -> Iterator[RunningServer]:
 
 @pytest.fixture
 def postgres_env(postgres_server: RunningServer) -> dict[str, str]:
-    """Environment pointing dbt and the loader at a brand-new, empty database."""
-    database = f"c360_test_{os.getpid()}_{next(_database_numbers)}"
-    connection = psycopg2.connect(
-        host=postgres_server.host, port=postgres_server.port, user=postgres_server.user, dbname="postgres"
-    )
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'create database "{database}"')
-    connection.close()
-    return {**postgres_server.environment(database), "C360_TARGET": "postgres"}
+    """Environment pointing dbt and the loader at a brand-new, empty database.
+
+    Always the same name in one worker process (dropped and created again), so
+    that dbt's saved manifest stays valid from test to test: see
+    ``recreate_postgres_database``.
+    """
+    return recreate_postgres_database(postgres_server, f"c360_test_{os.getpid()}")
 
 
 def new_postgres_database(server: RunningServer, prefix: str) -> dict[str, str]:
