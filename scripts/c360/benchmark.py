@@ -173,84 +173,42 @@ def benchmark_steps(customers: int, work_dir: Path) -> list[tuple[str, list[str]
     """(step name, command) in the order they run."""
     data_dir = work_dir / "data"
     dbt_paths = ["--target-path", str(work_dir / "target"), "--log-path", str(work_dir / "logs")]
+
+    def dbt_build(select: list[str], exclude: list[str]) -> list[str]:
+        # Only the tests that read nothing but the selected models: a test that also reads a
+        # layer this step does not build would see it missing or stale. Every test runs in the
+        # full build through the pipeline below.
+        return [
+            str(BIN / "dbt"),
+            "build",
+            "--select",
+            *select,
+            "--exclude",
+            *exclude,
+            "resource_type:unit_test",
+            "--indirect-selection",
+            "cautious",
+            "--target",
+            "dev",
+            *dbt_paths,
+        ]
+
+    generate = [str(BIN / "c360"), "generate", "--customers", str(customers), "--seed", "42", "--days", "0"]
+    golden_record_marts = ["dim_customers", "bridge_customer_source_records", "marts.restricted"]
     return [
-        (
-            "generate",
-            [
-                str(BIN / "c360"),
-                "generate",
-                "--customers",
-                str(customers),
-                "--seed",
-                "42",
-                "--days",
-                "0",
-                "--out",
-                str(data_dir),
-            ],
-        ),
+        ("generate", [*generate, "--out", str(data_dir)]),
         ("load", [str(BIN / "c360"), "load", str(data_dir / "day_0000"), "--target", "dev"]),
         ("seed", [str(BIN / "dbt"), "seed", "--target", "dev", *dbt_paths]),
-        (
-            "staging build (models + tests)",
-            [
-                str(BIN / "dbt"),
-                "build",
-                "--select",
-                "staging",
-                "--exclude",
-                "resource_type:unit_test",
-                # Only the tests that read nothing but these models: a test that also reads a
-                # layer this step does not build would see it missing or stale. Every test runs
-                # in the full build through the pipeline below.
-                "--indirect-selection",
-                "cautious",
-                "--target",
-                "dev",
-                *dbt_paths,
-            ],
-        ),
+        ("staging build (models + tests)", dbt_build(["staging"], [])),
         (
             "identity + golden record build",
-            [
-                str(BIN / "dbt"),
-                "build",
-                "--select",
-                "intermediate.identity",
-                "intermediate.customers",
-                "dim_customers",
-                "bridge_customer_source_records",
-                "marts.restricted",
-                "--exclude",
-                "resource_type:unit_test",
-                "--indirect-selection",
-                "cautious",
-                "--target",
-                "dev",
-                *dbt_paths,
-            ],
+            dbt_build(["intermediate.identity", "intermediate.customers", *golden_record_marts], []),
         ),
         (
             "behaviour, segment and business marts",
-            [
-                str(BIN / "dbt"),
-                "build",
-                "--select",
-                "marts",
-                # The golden record was built above; history reads snapshots, which only the
-                # pipeline takes (the full build below).
-                "--exclude",
-                "dim_customers",
-                "bridge_customer_source_records",
-                "marts.restricted",
-                "resource_type:snapshot+",
-                "resource_type:unit_test",
-                "--indirect-selection",
-                "cautious",
-                "--target",
-                "dev",
-                *dbt_paths,
-            ],
+            # The golden record was built above; history reads snapshots, which only the
+            # pipeline takes (the full build below).
+            dbt_build(["marts"], [*golden_record_marts, "resource_type:snapshot+"]),
         ),
         (
             "accuracy",
