@@ -5,16 +5,18 @@
     checked against one strict pattern per type and only then cast.
 #}
 
-{% macro cast_or_null(expression, data_type) -%}
-    {{ return(adapter.dispatch('cast_or_null', 'customer360')(expression, data_type)) }}
+{% macro cast_or_null(expression, data_type, pattern_checked=false) -%}
+    {{ return(adapter.dispatch('cast_or_null', 'customer360')(expression, data_type, pattern_checked)) }}
 {%- endmacro %}
 
-{% macro default__cast_or_null(expression, data_type) -%}
+{% macro default__cast_or_null(expression, data_type, pattern_checked=false) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- if spec.kind == 'text' -%}
         cast({{ expression }} as {{ dbt.type_string() | lower }})
     {%- elif spec.kind == 'boolean' -%}
         {{ customer360.parse_boolean(expression) }}
+    {%- elif pattern_checked -%}
+        try_cast(trim(cast({{ expression }} as {{ dbt.type_string() | lower }})) as {{ spec.sql_type }})
     {%- else -%}
         {%- set text = 'trim(cast(' ~ expression ~ ' as ' ~ (dbt.type_string() | lower) ~ '))' -%}
         case
@@ -25,13 +27,13 @@
 {%- endmacro %}
 
 {# try_cast reads '1e400' as infinity; other engines answer null. #}
-{% macro duckdb__cast_or_null(expression, data_type) -%}
+{% macro duckdb__cast_or_null(expression, data_type, pattern_checked=false) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- if spec.kind == 'double' -%}
-        {%- set value = customer360.default__cast_or_null(expression, data_type) -%}
+        {%- set value = customer360.default__cast_or_null(expression, data_type, pattern_checked) -%}
         case when isfinite({{ value }}) then {{ value }} end
     {%- else -%}
-        {{ customer360.default__cast_or_null(expression, data_type) }}
+        {{ customer360.default__cast_or_null(expression, data_type, pattern_checked) }}
     {%- endif -%}
 {%- endmacro %}
 
@@ -39,7 +41,8 @@
     PostgreSQL 15 has no try_cast: the helper functions created by
     create_portable_functions() validate the text and never raise.
 #}
-{% macro postgres__cast_or_null(expression, data_type) -%}
+{#- The helper functions check the pattern themselves: pattern_checked changes nothing. -#}
+{% macro postgres__cast_or_null(expression, data_type, pattern_checked=false) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- set schema = customer360.portable_functions_schema() -%}
     {%- if spec.kind == 'text' -%}
@@ -54,7 +57,7 @@
 {%- endmacro %}
 
 {# Spark's plain timestamp follows the session time zone; timestamp_ntz does not. #}
-{% macro spark__cast_or_null(expression, data_type) -%}
+{% macro spark__cast_or_null(expression, data_type, pattern_checked=false) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
     {%- if spec.kind == 'text' -%}
         cast({{ expression }} as string)
@@ -62,11 +65,16 @@
         {{ customer360.parse_boolean(expression) }}
     {%- else -%}
         {%- set text = 'trim(cast(' ~ expression ~ ' as string))' -%}
+        {%- set cast_text = 'try_cast(' ~ text ~ ' as ' ~ ('timestamp_ntz' if spec.kind == 'timestamp' else spec.sql_type) ~ ')' -%}
         {%- set value -%}
+            {%- if pattern_checked -%}
+                {{ cast_text }}
+            {%- else -%}
             case
                 when {{ customer360.regex_matches(text, "'" ~ customer360.cast_input_pattern(spec.kind) ~ "'") }}
-                    then try_cast({{ text }} as {{ 'timestamp_ntz' if spec.kind == 'timestamp' else spec.sql_type }})
+                    then {{ cast_text }}
             end
+            {%- endif -%}
         {%- endset -%}
         {%- if spec.kind == 'double' -%}
             {#- Java reads '1e400' as infinity too -#}

@@ -48,16 +48,40 @@
         ({'parent_key': column, 'usable_parents': CTE}) also re-checks rows
         quarantined as orphans whose parent has arrived since. -#}
     {%- if not is_incremental() %}
+        {%- set key_columns = customer360.window_key_columns(natural_key, changed_at) %}
+
+window_keys as (
+
+    {#- The windows sort only the columns they read; the wide cleaned row joins
+        back by its load key, so it is neither sorted nor held twice. -#}
+    select
+        {%- for column in key_columns %}
+        {{ relation }}.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ relation }}
+
+),
 
 deduplicated as (
 
-    {{ customer360.flag_exact_duplicates(relation) }}
+    {{ customer360.flag_exact_duplicates('window_keys') }}
+
+),
+
+ranked as (
+
+    {{ customer360.rank_usable_versions('deduplicated', natural_key, changed_at) }}
 
 ),
 
 versioned as (
 
-    {{ customer360.rank_usable_versions('deduplicated', natural_key, changed_at) }}
+    select {{ customer360.rows_with_window_flags(relation, 'ranked', key_columns) }}
+    from {{ relation }}
+    inner join ranked
+        on
+            {{ relation }}._batch_id = ranked._batch_id
+            and {{ relation }}._row_number = ranked._row_number
 
 )
     {%- else %}

@@ -183,6 +183,17 @@ def cast_or_null_cases() -> Iterator[Case]:
         )
     yield equals("cast_or_null:boolean", call("cast_or_null", sql_text(" Yes "), extra="'boolean'"), "true")
     yield equals("cast_or_null:text", call("cast_or_null", "12", extra="'text'"), "'12'")
+    # pattern_checked skips only the pattern: text the caller has matched still
+    # gives null for an impossible day and is trimmed like any other.
+    for case_id, value, expected in [
+        ("checked_valid", " 2026-03-01 10:07:00 ", "2026-03-01 10:07:00"),
+        ("checked_impossible_day", "2026-02-30 10:00:00", None),
+    ]:
+        yield equals(
+            f"cast_or_null:{case_id}",
+            call("cast_or_null", sql_text(value), extra="'timestamp', pattern_checked=true"),
+            typed(expected, "timestamp"),
+        )
 
 
 def parse_boolean_cases() -> Iterator[Case]:

@@ -22,7 +22,7 @@
 
 with
 
-source as (
+source as {{ customer360.inlined_cte() }} (
 
     {{ new_deliveries(source('crm', 'contacts')) }}
 

@@ -15,7 +15,7 @@
 
 with
 
-source as (
+source as {{ customer360.inlined_cte() }} (
 
     {{ new_deliveries(source('email', 'events')) }}
 

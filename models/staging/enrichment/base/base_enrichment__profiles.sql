@@ -20,7 +20,7 @@
 
 with
 
-source as (
+source as {{ customer360.inlined_cte() }} (
 
     {{ new_deliveries(source('enrichment', 'profiles')) }}
 

@@ -19,7 +19,7 @@
 
 with
 
-source as (
+source as {{ customer360.inlined_cte() }} (
 
     {{ new_deliveries(source('loyalty', 'members')) }}
 

@@ -17,7 +17,7 @@
 
 with
 
-source as (
+source as {{ customer360.inlined_cte() }} (
 
     {{ new_deliveries(source('privacy', 'requests')) }}
 
