@@ -35,10 +35,11 @@
 
 
 {% macro version_deliveries(relation, natural_key, changed_at=none, orphan_release=none) %}
-    {#- Emits the CTEs `deduplicated` and `versioned` (the inputs of a base
-        model's `final`) from `relation`, the checked new rows.
+    {#- Emits the CTEs that end in `versioned` (the input of a base model's
+        `final`) from `relation`, the checked new rows.
 
-        Full build: duplicate and version flags over every row.
+        Full build: duplicate and version flags over every row, computed on
+        the narrow window_key_columns and joined back to the wide rows.
 
         Incremental build: only rows whose flags can change are recomputed:
         the new rows, and the rows already built that share a natural key or a
