@@ -11,6 +11,13 @@
 {%- if passes < 2 -%}
     {{ exceptions.raise_compiler_error("var identity_label_passes must be at least 2, got " ~ passes) }}
 {%- endif -%}
+{#
+    Most clusters are small and their labels agree after a few passes; from
+    then on no pass can change them. Passes after the first full_passes run
+    only on the clusters whose labels still disagree somewhere: the same
+    labels as running every pass over the whole graph, with less work.
+#}
+{%- set full_passes = [2, passes - 1] | min -%}
 
 with
 
@@ -74,6 +81,9 @@ labels_0 as (
 ),
 
 {% for pass in range(1, passes + 1) %}
+    {%- set pass_edges = 'edges' if pass <= full_passes else 'unsettled_edges' %}
+    {%- set previous_labels = 'labels_' ~ (pass - 1) if pass != full_passes + 1
+        else 'unsettled_labels_' ~ full_passes %}
     propagated_{{ pass }} as (
 
         select
@@ -83,14 +93,14 @@ labels_0 as (
             select
                 node_number,
                 node_label
-            from labels_{{ pass - 1 }}
+            from {{ previous_labels }}
             union all
             select
-                edges.node_number,
+                {{ pass_edges }}.node_number,
                 neighbour_labels.node_label
-            from edges
-            inner join labels_{{ pass - 1 }} as neighbour_labels
-                on edges.neighbour_number = neighbour_labels.node_number
+            from {{ pass_edges }}
+            inner join {{ previous_labels }} as neighbour_labels
+                on {{ pass_edges }}.neighbour_number = neighbour_labels.node_number
         ) as candidates
         group by node_number
 
@@ -109,17 +119,58 @@ labels_0 as (
             on propagated.node_label = label_of_label.node_number
 
     ),
+    {%- if pass == full_passes %}
+
+        {#
+            A cluster whose labels all agree keeps them: its label is its own
+            smallest node, which labels itself. Every label of a cluster that
+            still disagrees sits on some link whose two ends differ, so those
+            labels find all of its records.
+        #}
+        unsettled_cluster_labels as (
+
+            select distinct node_labels.node_label
+            from edges
+            inner join labels_{{ pass }} as node_labels
+                on edges.node_number = node_labels.node_number
+            inner join labels_{{ pass }} as neighbour_labels
+                on edges.neighbour_number = neighbour_labels.node_number
+            where node_labels.node_label <> neighbour_labels.node_label
+
+        ),
+
+        unsettled_labels_{{ pass }} as (
+
+            select labels_{{ pass }}.*
+            from labels_{{ pass }}
+            inner join unsettled_cluster_labels
+                on labels_{{ pass }}.node_label = unsettled_cluster_labels.node_label
+
+        ),
+
+        unsettled_edges as (
+
+            select edges.*
+            from edges
+            inner join unsettled_labels_{{ pass }} as unsettled_labels
+                on edges.node_number = unsettled_labels.node_number
+
+        ),
+    {%- endif %}
 
 {% endfor %}
+{# clusters settled after the full passes are absent from the later ones: their labels stay #}
 settled_labels as (
 
     select
-        settled.node_number,
-        settled.node_label,
-        settled.node_label = previous.node_label as is_label_settled
-    from labels_{{ passes }} as settled
-    inner join labels_{{ passes - 1 }} as previous
-        on settled.node_number = previous.node_number
+        full_pass_labels.node_number,
+        coalesce(settled.node_label, full_pass_labels.node_label) as node_label,
+        coalesce(settled.node_label = previous.node_label, true) as is_label_settled
+    from labels_{{ full_passes }} as full_pass_labels
+    left outer join labels_{{ passes }} as settled
+        on full_pass_labels.node_number = settled.node_number
+    left outer join labels_{{ passes - 1 }} as previous
+        on full_pass_labels.node_number = previous.node_number
 
 ),
 
