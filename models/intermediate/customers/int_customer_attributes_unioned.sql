@@ -19,7 +19,8 @@ customer_records as (
 
 ),
 
-unpivoted as (
+{# grouped attribute by attribute: eleven small hash tables on three keys beat one large table on four #}
+grouped as (
 
     {% for attribute in attributes %}
         select
@@ -27,30 +28,16 @@ unpivoted as (
             '{{ attribute }}' as attribute_name,
             cast({{ attribute }} as {{ text_type }}) as attribute_value,
             source_table,
-            source_record_id,
-            observed_at
+            count(*) as record_count,
+            max(observed_at) as observed_at,
+            {# the latest record, ties to the larger id: ISO text of the time sorts like the time #}
+            max({{ dbt.concat(['cast(observed_at as ' ~ text_type ~ ')', "'|'", 'source_record_id']) }})
+                as latest_record_marker
         from customer_records
         where {{ attribute }} is not null
+        group by customer_id, cast({{ attribute }} as {{ text_type }}), source_table
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
-
-),
-
-grouped as (
-
-    select
-        customer_id,
-        attribute_name,
-        attribute_value,
-        source_table,
-        count(*) as record_count,
-        max(observed_at) as observed_at,
-        {# the latest record, ties to the larger id: ISO text of the time sorts like the time #}
-
-        max({{ dbt.concat(['cast(observed_at as ' ~ text_type ~ ')', "'|'", 'source_record_id']) }})
-            as latest_record_marker
-    from unpivoted
-    group by customer_id, attribute_name, attribute_value, source_table
 
 ),
 
