@@ -22,45 +22,45 @@ customer_profiles as (
 
 ),
 
-pivoted as (
+{#
+    Upstream holds one row per customer and attribute, so each attribute joins on its own:
+    cheaper than pivoting every row through max(case ...) aggregates, which DuckDB merges
+    slowly across threads.
+#}
+{% for attribute in attributes %}
+    survived_{{ attribute }} as (
 
-    select
-        customer_id,
-        {% for attribute in attributes %}
-            max(case when attribute_name = '{{ attribute }}' then attribute_value end) as {{ attribute }},
-            max(case when attribute_name = '{{ attribute }}' then source_table end) as {{ attribute }}_source_table,
-            max(case when attribute_name = '{{ attribute }}' then source_record_id end)
-                as {{ attribute }}_source_record_id,
-            max(case when attribute_name = '{{ attribute }}' then supporting_source_count end)
-                as {{ attribute }}_supporting_source_count,
-            max(case when attribute_name = '{{ attribute }}' then observed_at end)
-                as {{ attribute }}_observed_at{% if not loop.last %}
-                ,
-            {% endif %}
-        {% endfor %}
-    from survived_attributes
-    group by customer_id
+        select
+            customer_id,
+            attribute_value,
+            source_table,
+            source_record_id,
+            supporting_source_count,
+            observed_at
+        from survived_attributes
+        where attribute_name = '{{ attribute }}'
 
-),
+    ),
 
+{% endfor %}
 final as (
 
     select
         customer_profiles.customer_id,
         {% for attribute in attributes %}
             {% if attribute == 'birth_date' %}
-                cast(pivoted.birth_date as date) as birth_date,
+                cast(survived_birth_date.attribute_value as date) as birth_date,
             {% else %}
-                pivoted.{{ attribute }},
+                survived_{{ attribute }}.attribute_value as {{ attribute }},
             {% endif %}
-            pivoted.{{ attribute }}_source_table,
-            pivoted.{{ attribute }}_source_record_id,
-            pivoted.{{ attribute }}_observed_at,
+            survived_{{ attribute }}.source_table as {{ attribute }}_source_table,
+            survived_{{ attribute }}.source_record_id as {{ attribute }}_source_record_id,
+            survived_{{ attribute }}.observed_at as {{ attribute }}_observed_at,
         {% endfor %}
         {% for contact_point in ['email', 'phone'] %}
             case
-                when pivoted.{{ contact_point }} is null then 'none'
-                when pivoted.{{ contact_point }}_supporting_source_count >= 2 then 'confirmed_by_several_sources'
+                when survived_{{ contact_point }}.attribute_value is null then 'none'
+                when survived_{{ contact_point }}.supporting_source_count >= 2 then 'confirmed_by_several_sources'
                 else 'single_source'
             end as {{ contact_point }}_verification_level,
         {% endfor %}
@@ -74,8 +74,10 @@ final as (
         customer_profiles.first_seen_at,
         customer_profiles.last_seen_at
     from customer_profiles
-    left outer join pivoted
-        on customer_profiles.customer_id = pivoted.customer_id
+    {% for attribute in attributes %}
+        left outer join survived_{{ attribute }}
+            on customer_profiles.customer_id = survived_{{ attribute }}.customer_id
+    {% endfor %}
 
 )
 
