@@ -34,12 +34,16 @@
 {% endmacro %}
 
 
-{% macro version_deliveries(relation, natural_key, changed_at=none, orphan_release=none) %}
+{% macro version_deliveries(relation, natural_key, changed_at=none, orphan_release=none, narrow_windows=false) %}
     {#- Emits the CTEs that end in `versioned` (the input of a base model's
         `final`) from `relation`, the checked new rows.
 
-        Full build: duplicate and version flags over every row, computed on
-        the narrow window_key_columns and joined back to the wide rows.
+        Full build: duplicate and version flags over every row. With
+        narrow_windows the windows read only the window_key_columns and the
+        flags join back to the wide rows: cheaper when the rows are wide and
+        `relation` joins nothing, so that DuckDB computes it on both sides
+        instead of buffering it (web events). Where `relation` joins a seed or
+        a parent, DuckDB buffers it whole and the split only costs memory.
 
         Incremental build: only rows whose flags can change are recomputed:
         the new rows, and the rows already built that share a natural key or a
@@ -48,7 +52,20 @@
         every row a window needs is among them. `orphan_release`
         ({'parent_key': column, 'usable_parents': CTE}) also re-checks rows
         quarantined as orphans whose parent has arrived since. -#}
-    {%- if not is_incremental() %}
+    {%- if not is_incremental() and not narrow_windows %}
+
+deduplicated as (
+
+    {{ customer360.flag_exact_duplicates(relation) }}
+
+),
+
+versioned as (
+
+    {{ customer360.rank_usable_versions('deduplicated', natural_key, changed_at) }}
+
+)
+    {%- elif not is_incremental() %}
         {%- set key_columns = customer360.window_key_columns(natural_key, changed_at) %}
 
 window_keys as (

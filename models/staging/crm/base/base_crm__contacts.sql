@@ -22,7 +22,7 @@
 
 with
 
-source as {{ customer360.inlined_cte() }} (
+source as (
 
     {{ new_deliveries(source('crm', 'contacts')) }}
 

@@ -14,7 +14,7 @@
 
 with
 
-source as {{ customer360.inlined_cte() }} (
+source as (
 
     {{ new_deliveries(source('email', 'subscribers')) }}
 

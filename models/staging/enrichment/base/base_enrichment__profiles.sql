@@ -20,7 +20,7 @@
 
 with
 
-source as {{ customer360.inlined_cte() }} (
+source as (
 
     {{ new_deliveries(source('enrichment', 'profiles')) }}
 

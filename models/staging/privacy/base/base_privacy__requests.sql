@@ -17,7 +17,7 @@
 
 with
 
-source as {{ customer360.inlined_cte() }} (
+source as (
 
     {{ new_deliveries(source('privacy', 'requests')) }}
 

@@ -19,7 +19,7 @@
 
 with
 
-source as {{ customer360.inlined_cte() }} (
+source as (
 
     {{ new_deliveries(source('shop', 'orders')) }}
 

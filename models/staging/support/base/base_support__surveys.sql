@@ -15,7 +15,7 @@
 
 with
 
-source as {{ customer360.inlined_cte() }} (
+source as (
 
     {{ new_deliveries(source('support', 'surveys')) }}
 
