@@ -11,17 +11,18 @@
 
 {% macro default__cast_or_null(expression, data_type, pattern_checked=false) -%}
     {%- set spec = customer360.cast_type_spec(data_type) -%}
+    {%- set text = 'trim(cast(' ~ expression ~ ' as ' ~ (dbt.type_string() | lower) ~ '))' -%}
+    {%- set cast_text = 'try_cast(' ~ text ~ ' as ' ~ spec.sql_type ~ ')' -%}
     {%- if spec.kind == 'text' -%}
         cast({{ expression }} as {{ dbt.type_string() | lower }})
     {%- elif spec.kind == 'boolean' -%}
         {{ customer360.parse_boolean(expression) }}
     {%- elif pattern_checked -%}
-        try_cast(trim(cast({{ expression }} as {{ dbt.type_string() | lower }})) as {{ spec.sql_type }})
+        {{ cast_text }}
     {%- else -%}
-        {%- set text = 'trim(cast(' ~ expression ~ ' as ' ~ (dbt.type_string() | lower) ~ '))' -%}
         case
             when {{ customer360.regex_matches(text, "'" ~ customer360.cast_input_pattern(spec.kind) ~ "'") }}
-                then try_cast({{ text }} as {{ spec.sql_type }})
+                then {{ cast_text }}
         end
     {%- endif -%}
 {%- endmacro %}
