@@ -1,18 +1,23 @@
-"""Incremental staging: base models built batch by batch equal a rebuild from scratch.
+"""Incremental builds: base models and the golden record built batch by batch equal a rebuild from scratch.
 
-The base staging models are incremental (see docs/staging_pattern.md). Their
-result must not depend on how the deliveries were split into builds. One
-scenario per engine loads and builds batch by batch, including the cases an
-incremental build can get wrong:
+The base staging models are incremental (see docs/staging_pattern.md), and so
+is the golden record, rebuilt per customer whose inputs changed (see
+docs/pipeline.md). Their result must not depend on how the deliveries were
+split into builds. One scenario per engine loads and builds batch by batch,
+including the cases an incremental build can get wrong:
 
 - generated days with re-delivered duplicates and late, out-of-order versions;
 - an order item that arrives before its order (quarantined as an orphan),
   then the order in a later batch (the item must be released);
 - a batch delivered again with fewer rows and a changed value (the loader
-  replaces it; rows only the old delivery had must disappear).
+  replaces it; rows only the old delivery had must disappear, and so must
+  golden-record rows of customers left without records);
+- new customers, changed profiles and records moving between customers.
 
-After the last build every base table is compared, row for row and column for
-column, with a ``--full-refresh`` rebuild of the same raw data.
+After the last build every base table and every golden-record table built per
+customer is compared, row for row and column for column, with a
+``--full-refresh`` rebuild of the same raw data (customer ids are kept across
+it, see int_identity_customer_ids_assigned).
 """
 
 from __future__ import annotations
@@ -36,6 +41,16 @@ pytestmark = pytest.mark.dbt
 SEED = 20261201
 CUSTOMERS = 300
 BASE_MODELS = "staging,config.materialized:incremental"
+# The golden record with everything it reads (identity resolution included).
+GOLDEN_RECORD = "+int_customers_survived"
+# The golden-record models built per customer, and the fingerprints they compare with.
+PER_CUSTOMER_MODELS = (
+    "int_customer_fingerprints",
+    "int_customer_attributes_unioned",
+    "int_customer_attributes_survived",
+    "int_customers_profiled",
+    "int_customers_survived",
+)
 LATE_ORDER_ID = "SO-LATE-PARENT"
 LATE_ITEM_ID = "SOI-LATE-CHILD"
 
@@ -111,12 +126,18 @@ def base_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, l
     return {name: sorted(fetch(f"select * from {schema}.{name}"), key=repr) for name in names}
 
 
-def run_scenario(env: dict[str, str], work_dir: Path, data_dir: Path, fetch, staging_schema: str) -> None:
+def golden_record_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
+    return {name: sorted(fetch(f"select * from {schema}.{name}"), key=repr) for name in PER_CUSTOMER_MODELS}
+
+
+def run_scenario(
+    env: dict[str, str], work_dir: Path, data_dir: Path, fetch, staging_schema: str, intermediate_schema: str
+) -> None:
     target = loader_target(env)
     run_dbt(["seed"], env, work_dir)
 
     def build(*extra: str) -> None:
-        run_dbt(["run", "--select", BASE_MODELS, *extra], env, work_dir)
+        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, *extra], env, work_dir)
 
     load_batch(data_dir / day_folder_name(0), target)
     build()
@@ -151,10 +172,19 @@ def run_scenario(env: dict[str, str], work_dir: Path, data_dir: Path, fetch, sta
     assert {row[0] for row in leftovers} <= dropped_elsewhere, "rows only the old delivery had are gone"
 
     incremental = base_tables(fetch, staging_schema)
+    incremental_golden = golden_record_tables(fetch, intermediate_schema)
     build("--full-refresh")
     rebuilt = base_tables(fetch, staging_schema)
     for name, rows in rebuilt.items():
         assert incremental[name] == rows, f"{name}: the incremental build differs from a rebuild"
+    rebuilt_golden = golden_record_tables(fetch, intermediate_schema)
+    for name, rows in rebuilt_golden.items():
+        assert rows, f"{name} is empty"
+        missing = [row for row in rows if row not in incremental_golden[name]][:3]
+        extra = [row for row in incremental_golden[name] if row not in rows][:3]
+        assert incremental_golden[name] == rows, (
+            f"{name}: the incremental build differs from a rebuild; missing {missing}, extra {extra}"
+        )
 
 
 @pytest.fixture(scope="module")
@@ -172,7 +202,7 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
         with duckdb.connect(str(path), read_only=True) as connection:
             return connection.execute(sql).fetchall()
 
-    run_scenario(env, tmp_path, generated_days, fetch, "main_staging")
+    run_scenario(env, tmp_path, generated_days, fetch, "main_staging", "main_intermediate")
 
 
 @pytest.mark.postgres
@@ -194,4 +224,4 @@ def test_incremental_staging_equals_rebuild_on_postgres(
         finally:
             connection.close()
 
-    run_scenario(postgres_env, tmp_path, generated_days, fetch, "public_staging")
+    run_scenario(postgres_env, tmp_path, generated_days, fetch, "public_staging", "public_intermediate")

@@ -6,13 +6,26 @@
     then recency, then source and record id. The winner's source, record id and
     time are kept as provenance; supporting_source_count says in how many
     sources the same value was seen.
+
+    Built per customer like its input, and compared with the fingerprints
+    its input carries (see macros/customers/customer_grain_incremental.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_outdated_customers(fingerprints_carried_by(ref('int_customer_attributes_unioned'))) }}",
+    )
+}}
 
 with
 
 candidates as (
 
-    select * from {{ ref('int_customer_attributes_unioned') }}
+    select *
+    from {{ ref('int_customer_attributes_unioned') }}
+    where {{ is_customer_to_build(fingerprints_carried_by(ref('int_customer_attributes_unioned')), is_incremental()) }}
 
 ),
 
@@ -54,6 +67,7 @@ ranked as (
         survivorship_rules.survivorship_rule,
         value_support.value_frequency,
         value_support.supporting_source_count,
+        value_support.records_fingerprint,
         row_number() over (
             partition by value_support.customer_id, value_support.attribute_name
             order by
@@ -99,7 +113,8 @@ final as (
         source_record_id,
         value_frequency,
         supporting_source_count,
-        observed_at
+        observed_at,
+        records_fingerprint
     from ranked
     where survival_rank = 1
 

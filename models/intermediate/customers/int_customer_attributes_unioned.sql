@@ -10,12 +10,29 @@
     'street_address', 'city', 'postal_code', 'country_code', 'loyalty_card_number',
 ] -%}
 {%- set text_type = dbt.type_string() -%}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_outdated_customers(ref('int_customer_fingerprints')) }}",
+    )
+}}
 
 with
 
+{# built per customer: only the customers whose fingerprint changed (see the macro) #}
 customer_records as (
 
-    select * from {{ ref('int_customer_records_assigned') }}
+    select *
+    from {{ ref('int_customer_records_assigned') }}
+    where {{ is_customer_to_build(ref('int_customer_fingerprints'), is_incremental()) }}
+
+),
+
+customer_fingerprints as (
+
+    select * from {{ ref('int_customer_fingerprints') }}
 
 ),
 
@@ -44,14 +61,19 @@ grouped as (
 final as (
 
     select
-        customer_id,
-        attribute_name,
-        attribute_value,
-        source_table,
-        substr(latest_record_marker, {{ dbt.position("'|'", 'latest_record_marker') }} + 1) as source_record_id,
-        record_count,
-        observed_at
+        grouped.customer_id,
+        grouped.attribute_name,
+        grouped.attribute_value,
+        grouped.source_table,
+        substr(
+            grouped.latest_record_marker, {{ dbt.position("'|'", 'grouped.latest_record_marker') }} + 1
+        ) as source_record_id,
+        grouped.record_count,
+        grouped.observed_at,
+        customer_fingerprints.records_fingerprint
     from grouped
+    inner join customer_fingerprints
+        on grouped.customer_id = customer_fingerprints.customer_id
 
 )
 

@@ -4,15 +4,33 @@
     have (two loyalty cards, two birth dates), flagged rather than hidden.
 #}
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_outdated_customers(ref('int_customer_fingerprints')) }}",
+    )
+}}
+
 with
 
+{# built per customer: only the customers whose fingerprint changed (see the macro) #}
 customer_records as (
 
-    select * from {{ ref('int_customer_records_assigned') }}
+    select *
+    from {{ ref('int_customer_records_assigned') }}
+    where {{ is_customer_to_build(ref('int_customer_fingerprints'), is_incremental()) }}
 
 ),
 
-final as (
+customer_fingerprints as (
+
+    select * from {{ ref('int_customer_fingerprints') }}
+
+),
+
+profiled as (
 
     select
         customer_id,
@@ -27,6 +45,17 @@ final as (
         max(observed_at) as last_seen_at
     from customer_records
     group by customer_id
+
+),
+
+final as (
+
+    select
+        profiled.*,
+        customer_fingerprints.records_fingerprint
+    from profiled
+    inner join customer_fingerprints
+        on profiled.customer_id = customer_fingerprints.customer_id
 
 )
 

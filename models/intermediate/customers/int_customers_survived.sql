@@ -2,23 +2,38 @@
     The golden record in wide form: per customer, each attribute's surviving
     value with its provenance (source, source record id, observed at) and, for
     contact points, a verification level from how many sources agree.
+    Built per customer, compared with the fingerprints of the profiles (see
+    macros/customers/customer_grain_incremental.sql); the surviving
+    attributes are built from the same fingerprints in the same run.
 #}
 {%- set attributes = [
     'first_name', 'last_name', 'email', 'phone', 'birth_date', 'gender',
     'street_address', 'city', 'postal_code', 'country_code', 'loyalty_card_number',
 ] -%}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_outdated_customers(ref('int_customers_profiled')) }}",
+    )
+}}
 
 with
 
 survived_attributes as (
 
-    select * from {{ ref('int_customer_attributes_survived') }}
+    select *
+    from {{ ref('int_customer_attributes_survived') }}
+    where {{ is_customer_to_build(ref('int_customers_profiled'), is_incremental()) }}
 
 ),
 
 customer_profiles as (
 
-    select * from {{ ref('int_customers_profiled') }}
+    select *
+    from {{ ref('int_customers_profiled') }}
+    where {{ is_customer_to_build(ref('int_customers_profiled'), is_incremental()) }}
 
 ),
 
@@ -72,7 +87,8 @@ final as (
         customer_profiles.has_conflicting_birth_dates,
         customer_profiles.customer_id_created_at,
         customer_profiles.first_seen_at,
-        customer_profiles.last_seen_at
+        customer_profiles.last_seen_at,
+        customer_profiles.records_fingerprint
     from customer_profiles
     {% for attribute in attributes %}
         left outer join survived_{{ attribute }}

@@ -1,0 +1,60 @@
+{#
+    The golden record is rebuilt per customer: a daily build recomputes only
+    the customers whose inputs changed, found by comparing fingerprints. See
+    docs/pipeline.md, "Incremental golden record".
+
+    Every such model stores, on each of its rows, the fingerprint of the
+    inputs the row was computed from (`records_fingerprint`), copied from the
+    relation it is compared with. Before an incremental build its rows whose
+    customer is gone or whose fingerprint no longer matches are deleted (the
+    pre-hook); the build then computes every customer that has no row left.
+    Both steps compare the model with its own content, so a build that failed
+    or was killed is caught up by the next one: nothing records "done" apart
+    from the rows themselves.
+#}
+
+{% macro delete_outdated_customers(fingerprints) %}
+    {#- Pre-hook: remove the rows of customers that left `fingerprints` (a
+        relation or a parenthesised query of customer_id, records_fingerprint)
+        or whose fingerprint there differs. It runs inside the model's
+        transaction, so the rows are only gone once their replacements are in. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where not exists (
+            select 1
+            from {{ fingerprints }} as current_fingerprints
+            where
+                current_fingerprints.customer_id = {{ this }}.customer_id
+                and current_fingerprints.records_fingerprint = {{ this }}.records_fingerprint
+        )
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro is_customer_to_build(fingerprints, incremental, column='customer_id') %}
+    {#- A predicate on `column`: true for every row in a full build; in an
+        incremental one, true for the customers in `fingerprints` that have no
+        row in the model (new ones, those the pre-hook just deleted, and the few
+        that give no row at all, recomputed each time to no effect). The model
+        passes its own is_incremental(), which its unit tests can override. -#}
+    {%- if incremental -%}
+        {{ column }} in (
+            select current_fingerprints.customer_id
+            from {{ fingerprints }} as current_fingerprints
+            where not exists (
+                select 1
+                from {{ this }} as built
+                where built.customer_id = current_fingerprints.customer_id
+            )
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro fingerprints_carried_by(relation) %}
+    {#- The fingerprints a per-customer model's rows carry, as a parenthesised
+        query: what a model built from it compares with. -#}
+    (select distinct customer_id, records_fingerprint from {{ relation }})
+{%- endmacro %}
