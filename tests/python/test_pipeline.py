@@ -289,6 +289,13 @@ def test_a_day_runs_every_step_in_order_and_logs_it(warehouse, reference):
     assert load["counts"]["rows_loaded"] > 0
     staging = next(e for e in finished if e["step"] == "staging")
     assert staging["counts"]["nodes"]["test"]["pass"] > 100, staging
+    # Where the step's time went: its slowest nodes, longest first, all of them built or run by it.
+    slowest = staging["counts"]["slowest_nodes"]
+    seconds = [node["seconds"] for node in slowest]
+    assert 0 < len(slowest) <= 10 and seconds == sorted(seconds, reverse=True), slowest
+    assert {node["resource_type"] for node in slowest} <= {"model", "test"}, slowest
+    # dbt's own node-by-node log is kept in the log folder although its terminal output is off.
+    assert "OK created" in (warehouse.root / "logs" / "dbt.log").read_text(), "dbt.log has no node lines"
     assert f"day 1/1  [{names.index('snapshot') + 1}/{len(names)}] snapshots ... ok" in run.output
     # History is stamped with each day's own time, so it reads as if built day by day.
     recorded = {

@@ -20,6 +20,8 @@ from c360.errors import C360Error
 from c360.targets import PROJECT_ROOT
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# How many of a command's slowest nodes its summary keeps (for the run log).
+SLOWEST_NODES_KEPT = 10
 
 
 class DbtCommandError(C360Error):
@@ -50,6 +52,8 @@ class DbtOutcome:
     error: str | None = None
     # Snapshots the command took successfully.
     snapshots: list[str] = field(default_factory=list)
+    # (seconds, resource type, name) of the nodes that took longest, longest first.
+    slowest: list[tuple[float, str, str]] = field(default_factory=list)
 
     def count(self, resource_type: str, *statuses: str) -> int:
         by_status = self.counts.get(resource_type, {})
@@ -92,8 +96,9 @@ class DbtSession:
             self._common += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
         if threads:
             self._common += ["--threads", str(threads)]
-        # The pipeline prints its own progress; dbt's full log still goes to the log file.
-        self._output_flags = [] if show_dbt_output else ["--log-level", "none"]
+        # The pipeline prints its own progress. --log-level also sets the file's level unless
+        # that is given too, so the file keeps dbt's node-by-node log (with timings) explicitly.
+        self._output_flags = [] if show_dbt_output else ["--log-level", "none", "--log-level-file", "info"]
         # Results come back in process; rewriting manifest.json after every command cost seconds each.
         self._output_flags.append("--no-write-json")
         self._manifest = None
@@ -197,10 +202,12 @@ def summarise(execution, manifest) -> DbtOutcome:
     """Counts and failures from a ``RunExecutionResult`` or ``FreshnessResult`` (or nothing)."""
     outcome = DbtOutcome(success=True)
     counts: dict[str, Counter] = {}
+    timings = []
     for result in getattr(execution, "results", None) or ():
         node = result.node
         resource_type = _kind(node)
         status = str(getattr(result.status, "value", result.status))
+        timings.append((round(float(getattr(result, "execution_time", 0) or 0), 2), resource_type, node.name))
         counts.setdefault(resource_type, Counter())[status] += 1
         if resource_type == "snapshot" and status == "success":
             outcome.snapshots.append(node.name)
@@ -215,6 +222,7 @@ def summarise(execution, manifest) -> DbtOutcome:
                 )
             )
     outcome.counts = {kind: dict(sorted(statuses.items())) for kind, statuses in sorted(counts.items())}
+    outcome.slowest = sorted(timings, reverse=True)[:SLOWEST_NODES_KEPT]
     return outcome
 
 

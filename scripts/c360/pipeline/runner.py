@@ -331,6 +331,11 @@ class Pipeline:
         result = StepResult(
             outcome.success, {"nodes": outcome.counts}, [] if outcome.success else outcome.why()
         )
+        if outcome.slowest:
+            # Where a step's time went, for whoever tunes it (the run log keeps every count).
+            result.counts["slowest_nodes"] = [
+                {"seconds": seconds, "resource_type": kind, "name": name} for seconds, kind, name in outcome.slowest
+            ]
         # Snapshots are taken in two steps (those of marts after the marts): each counts its own.
         if outcome.success and outcome.snapshots:
             versions = self.dbt.snapshot_versions_at(history_recorded_at(day), outcome.snapshots)
