@@ -1,7 +1,7 @@
 {#
     The golden record is rebuilt per customer: a daily build recomputes only
     the customers whose inputs changed, found by comparing fingerprints. See
-    docs/pipeline.md, "Incremental golden record".
+    docs/identity_resolution.md, "Built per customer".
 
     Every such model stores, on each of its rows, the fingerprint of the
     inputs the row was computed from (`records_fingerprint`), copied from the
@@ -13,6 +13,12 @@
     from the rows themselves.
 #}
 
+{#
+    Both macros compare per customer, not per row: the model's rows are
+    reduced to distinct (customer, fingerprint) pairs first, so no hash table
+    is built over a table of ten million rows, only over customers.
+#}
+
 {% macro delete_outdated_customers(fingerprints) %}
     {#- Pre-hook: remove the rows of customers that left `fingerprints` (a
         relation or a parenthesised query of customer_id, records_fingerprint)
@@ -20,12 +26,14 @@
         transaction, so the rows are only gone once their replacements are in. -#}
     {%- if is_incremental() -%}
         delete from {{ this }}
-        where not exists (
-            select 1
-            from {{ fingerprints }} as current_fingerprints
-            where
-                current_fingerprints.customer_id = {{ this }}.customer_id
-                and current_fingerprints.records_fingerprint = {{ this }}.records_fingerprint
+        where customer_id in (
+            select built.customer_id
+            from {{ fingerprints_carried_by(this) }} as built
+            left outer join {{ fingerprints }} as current_fingerprints
+                on
+                    built.customer_id = current_fingerprints.customer_id
+                    and built.records_fingerprint = current_fingerprints.records_fingerprint
+            where current_fingerprints.customer_id is null
         )
     {%- endif -%}
 {% endmacro %}
@@ -41,11 +49,9 @@
         {{ column }} in (
             select current_fingerprints.customer_id
             from {{ fingerprints }} as current_fingerprints
-            where not exists (
-                select 1
-                from {{ this }} as built
-                where built.customer_id = current_fingerprints.customer_id
-            )
+            left outer join (select distinct customer_id from {{ this }}) as built
+                on current_fingerprints.customer_id = built.customer_id
+            where built.customer_id is null
         )
     {%- else -%}
         true

@@ -1,10 +1,16 @@
 {#
     One fingerprint per customer of everything their golden record is
-    computed from: the fingerprints of their records, in a fixed order, and
-    those of the survivorship seeds (so a changed rule recomputes everyone).
-    The golden-record models built per customer compare their rows with it
+    computed from: what it reads of each of their records (the match keys
+    derived from those columns are left out), and the survivorship seeds, so
+    that a changed rule recomputes everyone. The golden-record models built
+    per customer compare their rows with it
     (macros/customers/customer_grain_incremental.sql).
 #}
+{%- set record_columns = [
+    'customer_id_created_at', 'record_key', 'source_table', 'source_record_id', 'account_id', 'email',
+    'provided_email_sha256', 'phone', 'loyalty_card_number', 'social_handle', 'first_name', 'last_name',
+    'street_address', 'city', 'postal_code', 'country_code', 'gender', 'birth_date', 'observed_at',
+] -%}
 
 with
 
@@ -26,23 +32,15 @@ source_trust_rankings as (
 
 ),
 
-rule_rows as (
-
-    select {{ row_fingerprint(['attribute_name', 'survivorship_rule']) }} as rule_fingerprint
-    from survivorship_rules
-
-    union all
-
-    select {{ row_fingerprint(['attribute_name', 'source_table', 'trust_rank']) }} as rule_fingerprint
-    from source_trust_rankings
-
-),
-
 rules as (
 
     select
-        md5({{ dbt.listagg('rule_fingerprint', "''", 'order by rule_fingerprint') }}) as rules_fingerprint
-    from rule_rows
+        {{ dbt.concat([
+            '(select ' ~ group_fingerprint(['attribute_name', 'survivorship_rule']) ~ ' from survivorship_rules)',
+            "'/'",
+            '(select ' ~ group_fingerprint(['attribute_name', 'source_table', 'trust_rank'])
+                ~ ' from source_trust_rankings)',
+        ]) }} as rules_fingerprint
 
 ),
 
@@ -50,7 +48,7 @@ customers as (
 
     select
         customer_id,
-        md5({{ dbt.listagg('record_fingerprint', "''", 'order by record_fingerprint') }}) as records_only_fingerprint
+        {{ group_fingerprint(record_columns) }} as records_only_fingerprint
     from customer_records
     group by customer_id
 
@@ -60,7 +58,8 @@ final as (
 
     select
         customers.customer_id,
-        md5({{ dbt.concat(['customers.records_only_fingerprint', 'rules.rules_fingerprint']) }}) as records_fingerprint
+        {{ dbt.concat(['customers.records_only_fingerprint', "'/'", 'rules.rules_fingerprint']) }}
+            as records_fingerprint
     from customers
     cross join rules
 
