@@ -2,7 +2,7 @@
 
 The base staging models are incremental (see docs/staging_pattern.md), and so
 is the golden record, rebuilt per customer whose inputs changed (see
-docs/pipeline.md). Their result must not depend on how the deliveries were
+docs/identity_resolution.md). Their result must not depend on how the deliveries were
 split into builds. One scenario per engine loads and builds batch by batch,
 including the cases an incremental build can get wrong:
 
