@@ -334,7 +334,8 @@ class Pipeline:
         if outcome.slowest:
             # Where a step's time went, for whoever tunes it (the run log keeps every count).
             result.counts["slowest_nodes"] = [
-                {"seconds": seconds, "resource_type": kind, "name": name} for seconds, kind, name in outcome.slowest
+                {"seconds": seconds, "resource_type": kind, "name": name}
+                for seconds, kind, name in outcome.slowest
             ]
         # Snapshots are taken in two steps (those of marts after the marts): each counts its own.
         if outcome.success and outcome.snapshots:
