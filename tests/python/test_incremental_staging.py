@@ -180,10 +180,10 @@ def run_scenario(
     rebuilt_golden = golden_record_tables(fetch, intermediate_schema)
     for name, rows in rebuilt_golden.items():
         assert rows, f"{name} is empty"
-        missing = [row for row in rows if row not in incremental_golden[name]][:3]
-        extra = [row for row in incremental_golden[name] if row not in rows][:3]
         assert incremental_golden[name] == rows, (
-            f"{name}: the incremental build differs from a rebuild; missing {missing}, extra {extra}"
+            f"{name}: the incremental build differs from a rebuild; "
+            f"missing {sorted(set(rows) - set(incremental_golden[name]), key=repr)[:3]}, "
+            f"extra {sorted(set(incremental_golden[name]) - set(rows), key=repr)[:3]}"
         )
 
 

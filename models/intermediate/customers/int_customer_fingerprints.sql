@@ -32,15 +32,17 @@ source_trust_rankings as (
 
 ),
 
-rules as (
+survivorship_rules_fingerprint as (
 
-    select
-        {{ dbt.concat([
-            '(select ' ~ group_fingerprint(['attribute_name', 'survivorship_rule']) ~ ' from survivorship_rules)',
-            "'/'",
-            '(select ' ~ group_fingerprint(['attribute_name', 'source_table', 'trust_rank'])
-                ~ ' from source_trust_rankings)',
-        ]) }} as rules_fingerprint
+    select {{ group_fingerprint(['attribute_name', 'survivorship_rule']) }} as rules_fingerprint
+    from survivorship_rules
+
+),
+
+source_trust_rankings_fingerprint as (
+
+    select {{ group_fingerprint(['attribute_name', 'source_table', 'trust_rank']) }} as rankings_fingerprint
+    from source_trust_rankings
 
 ),
 
@@ -58,10 +60,14 @@ final as (
 
     select
         customers.customer_id,
-        {{ dbt.concat(['customers.records_only_fingerprint', "'/'", 'rules.rules_fingerprint']) }}
-            as records_fingerprint
+        {{ dbt.concat([
+            'customers.records_only_fingerprint',
+            "'/'", 'survivorship_rules_fingerprint.rules_fingerprint',
+            "'/'", 'source_trust_rankings_fingerprint.rankings_fingerprint',
+        ]) }} as records_fingerprint
     from customers
-    cross join rules
+    cross join survivorship_rules_fingerprint
+    cross join source_trust_rankings_fingerprint
 
 )
 
