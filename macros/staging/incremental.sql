@@ -38,12 +38,14 @@
     {#- Emits the CTEs that end in `versioned` (the input of a base model's
         `final`) from `relation`, the checked new rows.
 
-        Full build: duplicate and version flags over every row. With
-        narrow_windows the windows read only the window_key_columns and the
-        flags join back to the wide rows: cheaper when the rows are wide and
-        `relation` joins nothing, so that DuckDB computes it on both sides
-        instead of buffering it (web events). Where `relation` joins a seed or
-        a parent, DuckDB buffers it whole and the split only costs memory.
+        Full build: the windows read the key columns of the rows whose
+        natural key is shared (or null) and their flags join back to every
+        row by its load key; a row with a key of its own gets its flags
+        without a sort. With narrow_windows (and on DuckDB) the key columns
+        are first copied into a narrow materialised CTE: cheaper when the rows
+        are wide and `relation` joins nothing, so that DuckDB would otherwise
+        compute it once per branch (web events). Where `relation` joins a seed
+        or a parent, DuckDB buffers it whole and reads it again for free.
 
         Incremental build: only rows whose flags can change are recomputed:
         the new rows, and the rows already built that share a natural key or a
@@ -52,31 +54,46 @@
         every row a window needs is among them. `orphan_release`
         ({'parent_key': column, 'usable_parents': CTE}) also re-checks rows
         quarantined as orphans whose parent has arrived since. -#}
-    {%- if not is_incremental() and not narrow_windows %}
-
-deduplicated as (
-
-    {{ customer360.flag_exact_duplicates(relation) }}
-
-),
-
-versioned as (
-
-    {{ customer360.rank_usable_versions('deduplicated', natural_key, changed_at) }}
-
-)
-    {%- elif not is_incremental() %}
+    {%- if not is_incremental() %}
         {%- set key_columns = customer360.window_key_columns(natural_key, changed_at) %}
+        {%- set narrow = narrow_windows and customer360.narrow_windows_pay() %}
+        {%- set candidates = 'window_candidates' if narrow else relation %}
+        {%- if narrow %}
 
-window_keys as (
+window_candidates as materialized (
 
-    {#- The windows sort only the columns they read; the wide cleaned row joins
-        back by its load key, so it is neither sorted nor held twice. -#}
+    {#- the key columns of every row, computed once for both branches -#}
     select
         {%- for column in key_columns %}
         {{ relation }}.{{ column }}{{ ',' if not loop.last }}
         {%- endfor %}
     from {{ relation }}
+
+),
+        {%- endif %}
+
+shared_natural_keys as (
+
+    select {{ candidates }}.{{ natural_key }} as natural_key
+    from {{ candidates }}
+    group by {{ candidates }}.{{ natural_key }}
+    having count(*) > 1
+
+),
+
+window_keys as (
+
+    {#- A row whose natural key no other row has is neither a duplicate (a
+        duplicate shares the fingerprint, hence the key) nor one of several
+        versions: only the others, a few percent, go through the windows. -#}
+    select
+        {%- for column in key_columns %}
+        {{ candidates }}.{{ column }}{{ ',' if not loop.last }}
+        {%- endfor %}
+    from {{ candidates }}
+    where
+        {{ candidates }}.{{ natural_key }} is null
+        or {{ candidates }}.{{ natural_key }} in (select shared_natural_keys.natural_key from shared_natural_keys)
 
 ),
 
@@ -94,12 +111,28 @@ ranked as (
 
 versioned as (
 
-    select {{ customer360.rows_with_window_flags(relation, 'ranked', key_columns) }}
+    select
+        {%- if narrow %}
+        {{ relation }}.* exclude ({{ key_columns | join(', ') }}),
+        window_candidates.*,
+        {%- else %}
+        {{ relation }}.*,
+        {%- endif %}
+        coalesce(ranked.is_exact_duplicate, false) as is_exact_duplicate,
+        coalesce(ranked.is_usable, {{ candidates }}.quarantine_reason is null) as is_usable,
+        coalesce(ranked.usable_version_rank, 1) as usable_version_rank,
+        coalesce(ranked.usable_version_count, 1) as usable_version_count
     from {{ relation }}
-    inner join ranked
+    {%- if narrow %}
+    inner join window_candidates
         on
-            {{ relation }}._batch_id = ranked._batch_id
-            and {{ relation }}._row_number = ranked._row_number
+            {{ relation }}._batch_id = window_candidates._batch_id
+            and {{ relation }}._row_number = window_candidates._row_number
+    {%- endif %}
+    left outer join ranked
+        on
+            {{ candidates }}._batch_id = ranked._batch_id
+            and {{ candidates }}._row_number = ranked._row_number
 
 )
     {%- else %}
@@ -108,6 +141,14 @@ versioned as (
         {%- for column in adapter.get_columns_in_relation(this) -%}
             {%- if column.name | lower not in window_columns -%}
                 {%- do built_columns.append(column.name | lower) -%}
+            {%- endif -%}
+            {%- if column.name | lower == 'row_fingerprint' and column.is_string() != customer360.md5_digest_is_text() -%}
+                {#- fingerprints of another type never match: every re-delivery would pass as new -#}
+                {{ exceptions.raise_compiler_error(
+                    this ~ " holds row fingerprints of type " ~ column.data_type
+                    ~ ", which this version no longer writes; rebuild it once with: dbt build --full-refresh --select "
+                    ~ model.name
+                ) }}
             {%- endif -%}
         {%- endfor -%}
         {%- set declared_columns = model.columns.keys() | map('lower') | list -%}

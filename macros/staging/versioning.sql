@@ -48,27 +48,21 @@
 {% endmacro %}
 
 
-{% macro rows_with_window_flags(relation, ranked, key_columns) %}
-    {{ return(adapter.dispatch('rows_with_window_flags', 'customer360')(relation, ranked, key_columns)) }}
+{% macro narrow_windows_pay() %}
+    {{ return(adapter.dispatch('narrow_windows_pay', 'customer360')()) }}
 {% endmacro %}
 
-{#- The select list of `versioned`: every column of the wide row plus the
-    window flags. -#}
-{% macro default__rows_with_window_flags(relation, ranked, key_columns) -%}
-    {{ relation }}.*,
-    {{ ranked }}.is_exact_duplicate,
-    {{ ranked }}.is_usable,
-    {{ ranked }}.usable_version_rank,
-    {{ ranked }}.usable_version_count
-{%- endmacro %}
+{% macro default__narrow_windows_pay() %}
+    {{ return(false) }}
+{% endmacro %}
 
-{#- DuckDB inlines the wide CTE into both branches and drops the columns a
-    branch does not read, so taking the key columns from the narrow branch
-    computes the fingerprint and the reason once instead of twice. -#}
-{% macro duckdb__rows_with_window_flags(relation, ranked, key_columns) -%}
-    {{ relation }}.* exclude ({{ key_columns | join(', ') }}),
-    {{ ranked }}.*
-{%- endmacro %}
+{#- DuckDB inlines a CTE that several branches read and drops the columns a
+    branch does not read, so without a narrow materialised copy of the key
+    columns every row's fingerprint and reason would be computed once per
+    branch. The copy uses DuckDB's `materialized` and `* exclude`. -#}
+{% macro duckdb__narrow_windows_pay() %}
+    {{ return(true) }}
+{% endmacro %}
 
 
 {% macro inlined_cte() %}

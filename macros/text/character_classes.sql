@@ -55,5 +55,11 @@
     left alone: emoji sequences need them.
 #}
 {% macro whitespace_character_class() -%}
-    {{ return(' ' ~ customer360.codepoint_class(['00a0', '1680', '2000-200b', '2028', '2029', '202f', '205f', '3000', 'feff'])) }}
+    {{ return(' ' ~ customer360.unusual_space_character_class()) }}
+{%- endmacro %}
+
+
+{# The same spaces without the plain one, which text is full of. #}
+{% macro unusual_space_character_class() -%}
+    {{ return(customer360.codepoint_class(['00a0', '1680', '2000-200b', '2028', '2029', '202f', '205f', '3000', 'feff'])) }}
 {%- endmacro %}

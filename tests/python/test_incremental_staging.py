@@ -204,6 +204,14 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
 
     run_scenario(env, tmp_path, generated_days, fetch, "main_staging", "main_intermediate")
 
+    # A table from before fingerprints became numbers: its text fingerprints would never match a
+    # new row's, so the next incremental build must stop and ask for a rebuild instead.
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("alter table main_staging.base_crm__contacts alter row_fingerprint type varchar")
+    result = run_dbt(["run", "--select", "base_crm__contacts"], env, tmp_path, check=False)
+    assert result.returncode != 0, "an incremental build over text fingerprints must fail"
+    assert "dbt build --full-refresh --select base_crm__contacts" in result.stdout, result.stdout[-2000:]
+
 
 @pytest.mark.postgres
 def test_incremental_staging_equals_rebuild_on_postgres(
