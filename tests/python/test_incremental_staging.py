@@ -211,6 +211,16 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
     result = run_dbt(["run", "--select", "base_crm__contacts"], env, tmp_path, check=False)
     assert result.returncode != 0, "an incremental build over text fingerprints must fail"
     assert "dbt build --full-refresh --select base_crm__contacts" in result.stdout, result.stdout[-2000:]
+    # the same for a golden-record model built per customer and its records fingerprints
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(
+            "alter table main_intermediate.int_customer_attributes_unioned alter records_fingerprint type varchar"
+        )
+    result = run_dbt(["run", "--select", "int_customer_attributes_unioned"], env, tmp_path, check=False)
+    assert result.returncode != 0, "an incremental build over text records fingerprints must fail"
+    assert "dbt build --full-refresh --select int_customer_attributes_unioned" in result.stdout, (
+        result.stdout[-2000:]
+    )
 
 
 @pytest.mark.postgres
