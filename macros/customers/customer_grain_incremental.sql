@@ -25,16 +25,7 @@
         or whose fingerprint there differs. It runs inside the model's
         transaction, so the rows are only gone once their replacements are in. -#}
     {%- if is_incremental() -%}
-        {%- for column in adapter.get_columns_in_relation(this) -%}
-            {%- if column.name | lower == 'records_fingerprint' and column.is_string() != customer360.md5_digest_is_text() -%}
-                {#- built before fingerprints became digests: the comparison below cannot even run -#}
-                {{ exceptions.raise_compiler_error(
-                    this ~ " holds records fingerprints of type " ~ column.data_type
-                    ~ ", which this version no longer writes; rebuild it once with: dbt build --full-refresh --select "
-                    ~ model.name
-                ) }}
-            {%- endif -%}
-        {%- endfor %}
+        {{- customer360.stop_if_digest_form_changed(this, 'records_fingerprint') }}
         delete from {{ this }}
         where customer_id in (
             select built.customer_id

@@ -76,3 +76,21 @@
 {% macro postgres__md5_digest_is_text() %}
     {{ return(false) }}
 {% endmacro %}
+
+
+{#
+    Stops an incremental build over a table whose stored digests are of the
+    other form (hex text before 2026-12-02): they would never equal a new
+    digest, or not even compare, so the table must be rebuilt once.
+#}
+{% macro stop_if_digest_form_changed(relation, column_name) %}
+    {%- for column in adapter.get_columns_in_relation(relation) -%}
+        {%- if column.name | lower == column_name and column.is_string() != customer360.md5_digest_is_text() -%}
+            {{ exceptions.raise_compiler_error(
+                relation ~ " holds " ~ column_name ~ " values of type " ~ column.data_type
+                ~ ", which this version no longer writes; rebuild it once with: dbt build --full-refresh --select "
+                ~ model.name
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
+{% endmacro %}

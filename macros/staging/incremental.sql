@@ -142,15 +142,9 @@ versioned as (
             {%- if column.name | lower not in window_columns -%}
                 {%- do built_columns.append(column.name | lower) -%}
             {%- endif -%}
-            {%- if column.name | lower == 'row_fingerprint' and column.is_string() != customer360.md5_digest_is_text() -%}
-                {#- fingerprints of another type never match: every re-delivery would pass as new -#}
-                {{ exceptions.raise_compiler_error(
-                    this ~ " holds row fingerprints of type " ~ column.data_type
-                    ~ ", which this version no longer writes; rebuild it once with: dbt build --full-refresh --select "
-                    ~ model.name
-                ) }}
-            {%- endif -%}
         {%- endfor -%}
+        {#- fingerprints of another form never match: every re-delivery would pass as new -#}
+        {{- customer360.stop_if_digest_form_changed(this, 'row_fingerprint') -}}
         {%- set declared_columns = model.columns.keys() | map('lower') | list -%}
         {%- set missing_columns = [] -%}
         {%- for column in declared_columns -%}
