@@ -5,6 +5,7 @@ from __future__ import annotations
 import atexit
 import hashlib
 import itertools
+import multiprocessing
 import os
 import shutil
 import subprocess
@@ -26,6 +27,9 @@ _database_numbers = itertools.count(1)
 # run saved for the same connection settings (this worker process only).
 _PARSE_CACHE = Path(tempfile.mkdtemp(prefix="c360-dbt-parse-"))
 atexit.register(shutil.rmtree, _PARSE_CACHE, ignore_errors=True)
+# A dbt command of this suite takes seconds to a few minutes on small data:
+# one that runs this long is stuck.
+_DBT_CHILD_TIMEOUT_S = 20 * 60
 # What dbt's saved manifest depends on besides the project files: the profile's
 # connection settings and the --vars (other environment changes it re-parses itself).
 _PARSE_SETTINGS = (
@@ -155,9 +159,7 @@ def run_dbt(
     if cached_manifest.exists() and not saved_manifest.exists():
         target_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached_manifest, saved_manifest)
-    result = subprocess.run(
-        command, cwd=run_dir, env=environment, capture_output=True, text=True, check=False
-    )
+    result = _run_dbt_cli(command[1:], run_dir, environment)
     if saved_manifest.exists() and not cached_manifest.exists():
         shutil.copyfile(saved_manifest, cached_manifest)
     if check and result.returncode != 0:
@@ -165,6 +167,31 @@ def run_dbt(
             f"dbt {' '.join(args)} failed:\n{result.stdout[-8000:]}\n{result.stderr[-4000:]}"
         )
     return result
+
+
+def _run_dbt_cli(args: list[str], cwd: Path, environment: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    """``dbt *args`` as its command line runs it, in a new process; output captured as a subprocess's.
+
+    The process is forked from a server that has dbt imported (see
+    scripts/c360/dev/dbt_cli_child.py), which saves starting Python and
+    importing dbt for every command.
+    """
+    from c360.dev import dbt_cli_child
+
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["c360.dev.dbt_cli_child"])
+    with tempfile.TemporaryDirectory(prefix="c360-dbt-output-") as folder:
+        output_paths = (str(Path(folder) / "stdout"), str(Path(folder) / "stderr"))
+        for path in output_paths:
+            Path(path).touch()
+        process = context.Process(
+            target=dbt_cli_child.run,
+            args=(args, str(cwd), environment, output_paths, _DBT_CHILD_TIMEOUT_S),
+        )
+        process.start()
+        process.join()
+        stdout, stderr = (Path(path).read_text(encoding="utf-8", errors="replace") for path in output_paths)
+    return subprocess.CompletedProcess(["dbt", *args], process.exitcode, stdout, stderr)
 
 
 def loader_target(env: dict[str, str]):
