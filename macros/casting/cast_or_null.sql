@@ -18,7 +18,8 @@
     {%- elif spec.kind == 'boolean' -%}
         {{ customer360.parse_boolean(expression) }}
     {%- elif pattern_checked -%}
-        {{ cast_text }}
+        {#- the caller matched the value, untrimmed, against a pattern at least as strict -#}
+        try_cast(cast({{ expression }} as {{ dbt.type_string() | lower }}) as {{ spec.sql_type }})
     {%- else -%}
         case
             when {{ customer360.regex_matches(text, "'" ~ customer360.cast_input_pattern(spec.kind) ~ "'") }}

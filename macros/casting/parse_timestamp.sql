@@ -9,8 +9,10 @@
     Almost every value comes in the canonical UTC form 'YYYY-MM-DD HH:MM:SS';
     it is recognised by one pattern and cast directly, so the offset parsing
     (five more pattern matches) runs only for the rest. The canonical pattern
-    is stricter than cast_or_null's own, which need not be matched again
-    (1,000,000 customers: 5.2 million event times, 3 CPU seconds).
+    is stricter than cast_or_null's own, which need not be matched again.
+    It reads the value untrimmed: one with spaces around it still parses, in
+    the second branch, and the first no longer trims the 95% that have none
+    (1,000,000 customers, 5.2 million event times: 3.3-3.8 to 2.0-2.3 CPU seconds).
 #}
 {% macro default__parse_timestamp_utc(expression) -%}
     {%- set value = 'upper(trim(' ~ expression ~ '))' -%}
@@ -26,11 +28,10 @@
             0
         )
     {%- endset -%}
-    {%- set trimmed = 'trim(' ~ expression ~ ')' -%}
     {%- set canonical_pattern = "^[1-9][0-9]{3}-[0-9]{2}-[0-9]{2} ([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$" -%}
     case
-        when {{ customer360.regex_matches(trimmed, "'" ~ canonical_pattern ~ "'") }}
-            then {{ customer360.cast_or_null(trimmed, 'timestamp', pattern_checked=true) }}
+        when {{ customer360.regex_matches(expression, "'" ~ canonical_pattern ~ "'") }}
+            then {{ customer360.cast_or_null(expression, 'timestamp', pattern_checked=true) }}
         when {{ customer360.regex_matches(value, "'" ~ full_pattern ~ "'") }}
             then {{ customer360.timestamp_add_minutes(customer360.cast_or_null(local_text, 'timestamp'), '-(' ~ offset_total_minutes ~ ')') }}
     end
