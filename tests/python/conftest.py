@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import atexit
 import hashlib
-import itertools
 import multiprocessing
 import os
 import shutil
@@ -21,7 +20,6 @@ from c360.pg_server import RunningServer, throwaway_server
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 VENV_BIN = Path(sys.executable).parent
-_database_numbers = itertools.count(1)
 # dbt parses the whole project again whenever a target folder has no saved
 # manifest, about 30 s of CPU here; a new test folder reuses the one an earlier
 # run saved for the same connection settings (this worker process only).
@@ -78,24 +76,20 @@ def postgres_server() -> Iterator[RunningServer]:
 
 @pytest.fixture
 def postgres_env(postgres_server: RunningServer) -> dict[str, str]:
-    """Environment pointing dbt and the loader at a brand-new, empty database.
+    """Environment pointing dbt and the loader at a brand-new, empty database (see ``worker_postgres_database``)."""
+    return worker_postgres_database(postgres_server)
 
-    Always the same name in one worker process (dropped and created again), so
-    that dbt's saved manifest stays valid from test to test: see
-    ``recreate_postgres_database``.
+
+def worker_postgres_database(server: RunningServer) -> dict[str, str]:
+    """Environment pointing at this worker process's database, dropped if it exists and created anew, empty.
+
+    Always the same name in one worker process, so that dbt's saved manifest
+    stays valid from test to test and from module to module: see
+    ``recreate_postgres_database``. A module-scoped build may keep it for its
+    whole module: a worker runs one test at a time, and pytest finishes a
+    module's fixtures before the next module's tests start.
     """
-    return recreate_postgres_database(postgres_server, f"c360_test_{os.getpid()}")
-
-
-def new_postgres_database(server: RunningServer, prefix: str) -> dict[str, str]:
-    """Environment pointing dbt and the loader at a new, empty database (for module-scoped builds)."""
-    name = f"{prefix}_{os.getpid()}_{next(_database_numbers)}"
-    connection = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'create database "{name}"')
-    connection.close()
-    return {**server.environment(name), "C360_TARGET": "postgres"}
+    return recreate_postgres_database(server, f"c360_test_{os.getpid()}")
 
 
 def recreate_postgres_database(server: RunningServer, name: str, create_options: str = "") -> dict[str, str]:

@@ -51,7 +51,7 @@ from c360.raw_tables import (
     RAW_TABLES,
     RAW_TABLES_BY_NAME,
 )
-from conftest import PROJECT_ROOT, loader_target, run_dbt
+from conftest import PROJECT_ROOT, loader_target, run_dbt, worker_postgres_database
 
 pytestmark = pytest.mark.dbt
 
@@ -299,16 +299,6 @@ def load_manifest_postgres(connect_kwargs: dict, manifest: pa.Table) -> None:
         connection.close()
 
 
-def new_postgres_database(server) -> dict[str, str]:
-    name = f"c360_e2e_{datetime.now(UTC):%H%M%S%f}"
-    connection = psycopg2.connect(host=server.host, port=server.port, user=server.user, dbname="postgres")
-    connection.autocommit = True
-    with connection.cursor() as cursor:
-        cursor.execute(f'create database "{name}"')
-    connection.close()
-    return {**server.environment(name), "C360_TARGET": "postgres"}
-
-
 @pytest.fixture(scope="module")
 def generated(tmp_path_factory) -> Path:
     data_dir = tmp_path_factory.mktemp("e2e_data")
@@ -324,7 +314,7 @@ def warehouse(request, generated, tmp_path_factory) -> Iterator[Warehouse]:
     if engine == "duckdb":
         env = {"C360_TARGET": "dev", "C360_DUCKDB_PATH": str(work_dir / "warehouse.duckdb")}
     else:
-        env = new_postgres_database(request.getfixturevalue("postgres_server"))
+        env = worker_postgres_database(request.getfixturevalue("postgres_server"))
     target = loader_target(env)
     for day in DAYS:
         load_batch(generated / day_folder_name(day), target)

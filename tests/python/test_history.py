@@ -34,7 +34,7 @@ from c360.generate.runner import generate_days
 from c360.generate.writer import day_folder_name
 from c360.load import load_batch
 from c360.raw_tables import RAW_TABLES_BY_NAME
-from conftest import loader_target, new_postgres_database, run_dbt
+from conftest import loader_target, run_dbt, worker_postgres_database
 
 pytestmark = pytest.mark.dbt
 
@@ -316,7 +316,7 @@ def warehouse(request, generated, tmp_path_factory) -> Iterator[HistoryWarehouse
     if engine == "duckdb":
         env = {"C360_TARGET": "dev", "C360_DUCKDB_PATH": str(work_dir / "warehouse.duckdb")}
     else:
-        env = new_postgres_database(request.getfixturevalue("postgres_server"), "c360_history")
+        env = worker_postgres_database(request.getfixturevalue("postgres_server"))
     env["C360_HASH_KEY"] = "history-test-key"
     warehouse = HistoryWarehouse(engine, work_dir, env)
     target = loader_target(env)
