@@ -135,8 +135,7 @@ def run_dbt(
         warehouse = Path(environment["C360_DUCKDB_PATH"]).resolve()
         run_dir, environment["C360_DUCKDB_PATH"] = warehouse.parent, warehouse.name
     target_dir = work_dir / "target"
-    command = [
-        str(VENV_BIN / "dbt"),
+    dbt_args = [
         *args,
         "--project-dir",
         str(PROJECT_ROOT),
@@ -153,7 +152,7 @@ def run_dbt(
     if cached_manifest.exists() and not saved_manifest.exists():
         target_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached_manifest, saved_manifest)
-    result = _run_dbt_cli(command[1:], run_dir, environment)
+    result = _run_dbt_cli(dbt_args, run_dir, environment)
     if saved_manifest.exists() and not cached_manifest.exists():
         shutil.copyfile(saved_manifest, cached_manifest)
     if check and result.returncode != 0:

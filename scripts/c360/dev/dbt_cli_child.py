@@ -15,6 +15,7 @@ import signal
 import sys
 import traceback
 
+# dbt would import its adapter on first use, in every child: import both once, here.
 import dbt.adapters.duckdb
 import dbt.adapters.postgres  # noqa: F401
 from dbt.cli.main import cli
