@@ -129,8 +129,9 @@ def release_page_cache(path: Path) -> None:
     """Ask the OS to drop ``path`` from its page cache (the file stays; a later read loads it again).
 
     Both warehouses of a 1,000,000-customer run hardly fit in the page cache of a 24 GiB machine
-    together, and this machine's disk reads a warehouse file back at about 70 MB/s: a day 1 that
-    finds its warehouse pushed out of the cache spends minutes reading it.
+    together, and the 2-core machines the published figures come from read a warehouse file back
+    from disk at about 70 MB/s: a day 1 that finds its warehouse pushed out of the cache spends
+    minutes reading it (docs/pipeline.md, "Cost of a day").
     """
     if not path.is_file() or not hasattr(os, "posix_fadvise"):
         return
