@@ -9,6 +9,14 @@ records per group, never enumerate them, so they scale to millions of records:
 - true pairs = sum over persons of n(n-1)/2,
 - true positive pairs = sum over (customer, person) groups of n(n-1)/2,
 - precision = true positive / predicted, recall = true positive / true pairs.
+
+Next to recall stands the evidence ceiling: the recall of a matcher that links
+two records of one person whenever they share a cleaned identifier value
+(``int_identity_identifiers_unpivoted``), directly or through a chain of such
+records, with no guards and no fuzzy matching. SQL numbers the compared records
+and lists star edges (each record to the smallest record sharing its person and
+identifier value); connected components are found in numpy and their pairs
+counted like the groups above. Every figure is read in one snapshot.
 """
 
 from __future__ import annotations
@@ -16,16 +24,25 @@ from __future__ import annotations
 import argparse
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
+
+import numpy as np
 
 from c360.errors import C360Error
 from c360.raw_tables import GROUND_TRUTH_SCHEMA, GROUND_TRUTH_TABLE
 from c360.targets import DuckDBTarget, PostgresTarget, resolve_target
 
 BRIDGE_TABLE = "bridge_customer_source_records"
+RECORDS_TABLE = "int_identity_records_unioned"
+IDENTIFIERS_TABLE = "int_identity_identifiers_unpivoted"
 # dbt names custom schemas <target schema>_<custom schema>: main_marts on DuckDB, public_marts on PostgreSQL.
 DEFAULT_MARTS_SCHEMAS = {"duckdb": "main_marts", "postgres": "public_marts"}
+DEFAULT_INTERMEDIATE_SCHEMAS = {"duckdb": "main_intermediate", "postgres": "public_intermediate"}
+# Rows per round trip when PostgreSQL streams the evidence edges through a server-side cursor.
+_FETCH_ROWS = 100_000
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
@@ -43,6 +60,7 @@ class AccuracyReport:
     merged_persons: int
     bridge_records_without_truth: int
     truth_records_not_resolved: int
+    evidence_linked_pairs: int
 
     @property
     def precision(self) -> float | None:
@@ -67,8 +85,26 @@ class AccuracyReport:
     def merged_share(self) -> float | None:
         return _ratio(self.merged_persons, self.true_persons)
 
+    @property
+    def evidence_recall(self) -> float | None:
+        """The evidence ceiling: the recall of linking every shared identifier value within a person."""
+        return _ratio(self.evidence_linked_pairs, self.true_pairs)
+
+    @property
+    def evidence_ceiling_reached(self) -> float | None:
+        """Recall over the evidence ceiling; above 1 where fuzzy or cross-person chains link more."""
+        return _ratio(self.true_positive_pairs, self.evidence_linked_pairs)
+
     def to_dict(self) -> dict[str, int | float | None]:
-        ratios = ("precision", "recall", "f1", "split_share", "merged_share")
+        ratios = (
+            "precision",
+            "recall",
+            "f1",
+            "split_share",
+            "merged_share",
+            "evidence_recall",
+            "evidence_ceiling_reached",
+        )
         return {**asdict(self), **{name: getattr(self, name) for name in ratios}}
 
 
@@ -76,11 +112,8 @@ def _ratio(numerator: int, denominator: int) -> float | None:
     return numerator / denominator if denominator else None
 
 
-# Every count in one statement. Record ids are compared as text on both sides.
-# sum(n * (n - 1)) is halved in Python, which keeps the arithmetic exact in both engines.
-ACCURACY_SQL = """
-with
-
+# The records compared, as both statements below read them. Record ids are compared as text on both sides.
+COMPARED_INPUTS_SQL = """
 bridge as (
 
     select distinct
@@ -99,7 +132,15 @@ truth as (
         cast(person_id as varchar) as person_id
     from {truth}
 
-),
+)
+"""
+
+# Every count but the evidence ceiling in one statement.
+# sum(n * (n - 1)) is halved in Python, which keeps the arithmetic exact in both engines.
+ACCURACY_SQL = (
+    "with\n"
+    + COMPARED_INPUTS_SQL
+    + """,
 
 resolved as (
 
@@ -177,8 +218,95 @@ select
             where bridge.source_table = truth_keys.source_table
                 and bridge.source_record_id = truth_keys.source_record_id
         )
-    ) as truth_records_not_resolved
+    ) as truth_records_not_resolved"""
+)
+
+# Star edges of the evidence graph: each compared record (a node numbered from 0) to the smallest node of
+# the same person holding the same identifier value. Their connected components are what the ceiling links.
+# A repeated record or identifier row only repeats an edge, which changes no component: no distinct before the end.
+# Any numbering will do (record_nodes is read once), so the 4.6 M records are numbered without a sort.
+EVIDENCE_EDGES_SQL = (
+    "with\n"
+    + COMPARED_INPUTS_SQL
+    + """,
+
+records as (
+
+    select
+        cast(record_key as varchar) as record_key,
+        cast(source_table as varchar) as source_table,
+        cast(source_record_id as varchar) as source_record_id
+    from {records}
+
+),
+
+identifiers as (
+
+    select
+        cast(record_key as varchar) as record_key,
+        cast(identifier_type as varchar) as identifier_type,
+        cast(identifier_value as varchar) as identifier_value
+    from {identifiers}
+    where identifier_value is not null
+
+),
+
+compared_records as (
+
+    select distinct
+        truth.person_id,
+        truth.source_table,
+        truth.source_record_id
+    from bridge
+    inner join truth
+        on bridge.source_table = truth.source_table
+        and bridge.source_record_id = truth.source_record_id
+
+),
+
+record_nodes as (
+
+    select
+        person_id,
+        source_table,
+        source_record_id,
+        row_number() over () - 1 as node
+    from compared_records
+
+),
+
+node_identifiers as (
+
+    select
+        record_nodes.node,
+        record_nodes.person_id,
+        identifiers.identifier_type,
+        identifiers.identifier_value
+    from record_nodes
+    inner join records
+        on record_nodes.source_table = records.source_table
+        and record_nodes.source_record_id = records.source_record_id
+    inner join identifiers
+        on records.record_key = identifiers.record_key
+
+),
+
+star_edges as (
+
+    select
+        node,
+        min(node) over (partition by person_id, identifier_type, identifier_value) as root_node
+    from node_identifiers
+
+)
+
+select distinct
+    node,
+    root_node
+from star_edges
+where node <> root_node
 """
+)
 
 TABLE_EXISTS_SQL = """
 select count(*) from information_schema.tables
@@ -190,50 +318,70 @@ def measure_accuracy(
     connection_or_target: object = None,
     *,
     marts_schema: str | None = None,
+    intermediate_schema: str | None = None,
 ) -> AccuracyReport:
     """Compare the bridge's clusters with the ground truth and return the counts.
 
     ``connection_or_target`` is an open DuckDB or psycopg2 connection (left
     open), a ``DuckDBTarget``/``PostgresTarget``, a target name, or None for
     the default target (both opened and closed here). ``marts_schema`` defaults
-    to ``main_marts`` on DuckDB and ``public_marts`` on PostgreSQL.
+    to ``main_marts`` on DuckDB and ``public_marts`` on PostgreSQL,
+    ``intermediate_schema`` (identity records and identifiers, for the evidence
+    ceiling) to ``main_intermediate`` and ``public_intermediate``.
     """
     if connection_or_target is None or isinstance(connection_or_target, str):
         connection_or_target = resolve_target(connection_or_target)
     if isinstance(connection_or_target, DuckDBTarget | PostgresTarget):
         connection = _connect(connection_or_target)
         try:
-            return _measure(connection, _engine(connection), marts_schema)
+            return _measure(connection, _engine(connection), marts_schema, intermediate_schema)
         finally:
             connection.close()
-    return _measure(connection_or_target, _engine(connection_or_target), marts_schema)
+    return _measure(connection_or_target, _engine(connection_or_target), marts_schema, intermediate_schema)
 
 
-def _measure(connection, engine: str, marts_schema: str | None) -> AccuracyReport:
+def _measure(
+    connection, engine: str, marts_schema: str | None, intermediate_schema: str | None
+) -> AccuracyReport:
     marts_schema = marts_schema or DEFAULT_MARTS_SCHEMAS[engine]
-    if not _IDENTIFIER.fullmatch(marts_schema):
-        raise C360Error(f"--marts-schema must be a plain schema name, got {marts_schema!r}")
-    if not _table_exists(connection, engine, marts_schema, BRIDGE_TABLE):
-        raise C360Error(f"{marts_schema}.{BRIDGE_TABLE} not found: run dbt build first")
-    if not _table_exists(connection, engine, GROUND_TRUTH_SCHEMA, GROUND_TRUTH_TABLE):
-        raise C360Error(
-            f"{GROUND_TRUTH_SCHEMA}.{GROUND_TRUTH_TABLE} not found: load generated data first (c360 load)"
-        )
-    sql = ACCURACY_SQL.format(
-        bridge=f"{marts_schema}.{BRIDGE_TABLE}", truth=f"{GROUND_TRUTH_SCHEMA}.{GROUND_TRUTH_TABLE}"
-    )
-    (
-        records,
-        customers,
-        persons,
-        predicted_doubled,
-        true_doubled,
-        true_positive_doubled,
-        split,
-        merged,
-        without_truth,
-        not_resolved,
-    ) = (int(value) for value in _fetch_one(connection, engine, sql))
+    intermediate_schema = intermediate_schema or DEFAULT_INTERMEDIATE_SCHEMAS[engine]
+    for option, schema in (("--marts-schema", marts_schema), ("--intermediate-schema", intermediate_schema)):
+        if not _IDENTIFIER.fullmatch(schema):
+            raise C360Error(f"{option} must be a plain schema name, got {schema!r}")
+    tables = {
+        "bridge": f"{marts_schema}.{BRIDGE_TABLE}",
+        "truth": f"{GROUND_TRUTH_SCHEMA}.{GROUND_TRUTH_TABLE}",
+        "records": f"{intermediate_schema}.{RECORDS_TABLE}",
+        "identifiers": f"{intermediate_schema}.{IDENTIFIERS_TABLE}",
+    }
+    with _snapshot(connection, engine):
+        if not _table_exists(connection, engine, marts_schema, BRIDGE_TABLE):
+            raise C360Error(f"{tables['bridge']} not found: run dbt build first")
+        if not _table_exists(connection, engine, GROUND_TRUTH_SCHEMA, GROUND_TRUTH_TABLE):
+            raise C360Error(f"{tables['truth']} not found: load generated data first (c360 load)")
+        missing = [
+            f"{intermediate_schema}.{table}"
+            for table in (RECORDS_TABLE, IDENTIFIERS_TABLE)
+            if not _table_exists(connection, engine, intermediate_schema, table)
+        ]
+        if missing:
+            raise C360Error(
+                f"{' and '.join(missing)} not found: the evidence ceiling reads the intermediate identity "
+                "models; run dbt build first (or name their schema with --intermediate-schema)"
+            )
+        (
+            records,
+            customers,
+            persons,
+            predicted_doubled,
+            true_doubled,
+            true_positive_doubled,
+            split,
+            merged,
+            without_truth,
+            not_resolved,
+        ) = (int(value) for value in _fetch_one(connection, engine, ACCURACY_SQL.format(**tables)))
+        sources, targets = _fetch_edges(connection, engine, EVIDENCE_EDGES_SQL.format(**tables))
     return AccuracyReport(
         records_compared=records,
         customers=customers,
@@ -245,7 +393,72 @@ def _measure(connection, engine: str, marts_schema: str | None) -> AccuracyRepor
         merged_persons=merged,
         bridge_records_without_truth=without_truth,
         truth_records_not_resolved=not_resolved,
+        # Evidence links only join records of one person, so each component lies within one person
+        # and its pairs are the (person, component) pairs.
+        evidence_linked_pairs=count_pairs_in_components(sources, targets),
     )
+
+
+def count_pairs_in_components(sources: np.ndarray, targets: np.ndarray) -> int:
+    """Pairs of nodes joined by a path of edges: the sum over connected components of n(n-1)/2.
+
+    Nodes are numbered from 0; a node on no edge is a component of one, with no
+    pairs, so the edges alone say everything. Each node holds a label no larger
+    than itself, so following labels never loops and ends at a root. Hooking
+    lowers the root of each edge's ends to the other end's root, pointer
+    jumping then points every node straight at its root, until both ends of
+    every edge share one: the roots then name the components.
+    """
+    sources = np.asarray(sources, dtype=np.int64)
+    targets = np.asarray(targets, dtype=np.int64)
+    if sources.size == 0:
+        return 0
+    labels = np.arange(int(max(sources.max(), targets.max())) + 1, dtype=np.int64)
+    while True:
+        source_roots, target_roots = labels[sources], labels[targets]
+        if np.array_equal(source_roots, target_roots):
+            break
+        np.minimum.at(labels, source_roots, target_roots)
+        np.minimum.at(labels, target_roots, source_roots)
+        while not np.array_equal(jumped := labels[labels], labels):
+            labels = jumped
+    sizes = np.bincount(labels)
+    return int((sizes * (sizes - 1)).sum()) // 2
+
+
+@contextmanager
+def _snapshot(connection, engine: str) -> Iterator[None]:
+    """Run the statements inside in one read-only snapshot, so that every count describes the same data.
+
+    A transaction the caller already has open is used as it is (with its own isolation level).
+    """
+    if engine == "duckdb":
+        # Outside a transaction every statement gets a new id; a failed "begin" would abort the caller's.
+        ids = [connection.execute("select txid_current()").fetchone()[0] for _ in range(2)]
+        began = ids[0] != ids[1]
+        if began:
+            connection.execute("begin transaction")
+        try:
+            yield
+        finally:
+            if began:
+                connection.execute("rollback")
+        return
+    from psycopg2.extensions import TRANSACTION_STATUS_IDLE
+
+    if connection.info.transaction_status != TRANSACTION_STATUS_IDLE:  # the caller's transaction
+        yield
+        return
+    autocommit = connection.autocommit
+    connection.autocommit = False
+    try:
+        with connection.cursor() as cursor:
+            # The first statement of the transaction psycopg2 opens: it sets that transaction only.
+            cursor.execute("set transaction isolation level repeatable read, read only")
+        yield
+    finally:
+        connection.rollback()
+        connection.autocommit = autocommit
 
 
 def _engine(connection) -> str:
@@ -283,6 +496,33 @@ def _table_exists(connection, engine: str, schema: str, table: str) -> bool:
 
 
 def _fetch_one(connection, engine: str, sql: str, parameters: tuple | None = None) -> tuple:
+    with _query_errors(engine):
+        if engine == "duckdb":
+            return connection.execute(sql, parameters).fetchone()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, parameters)
+            return cursor.fetchone()
+
+
+def _fetch_edges(connection, engine: str, sql: str) -> tuple[np.ndarray, np.ndarray]:
+    """The two node columns of a (node, node) query, as integer arrays."""
+    with _query_errors(engine):
+        if engine == "duckdb":
+            columns = connection.execute(sql).fetchnumpy()
+            return tuple(np.asarray(columns[name], dtype=np.int64) for name in ("node", "root_node"))
+        # A server-side cursor streams the rows instead of holding them all in psycopg2's result.
+        chunks = [np.empty((0, 2), dtype=np.int64)]
+        with connection.cursor(name="c360_accuracy_evidence_edges", withhold=connection.autocommit) as cursor:
+            cursor.itersize = _FETCH_ROWS
+            cursor.execute(sql)
+            while rows := cursor.fetchmany(_FETCH_ROWS):
+                chunks.append(np.array(rows, dtype=np.int64))
+    edges = np.concatenate(chunks)
+    return edges[:, 0], edges[:, 1]
+
+
+@contextmanager
+def _query_errors(engine: str) -> Iterator[None]:
     if engine == "duckdb":
         import duckdb
 
@@ -292,11 +532,7 @@ def _fetch_one(connection, engine: str, sql: str, parameters: tuple | None = Non
 
         database_error = psycopg2.Error
     try:
-        if engine == "duckdb":
-            return connection.execute(sql, parameters).fetchone()
-        with connection.cursor() as cursor:
-            cursor.execute(sql, parameters)
-            return cursor.fetchone()
+        yield
     except database_error as error:
         raise C360Error(f"accuracy query failed: {str(error).strip().splitlines()[0]}") from error
 
@@ -321,6 +557,21 @@ def format_report(report: AccuracyReport) -> str:
         ("pairwise recall", share(report.recall), "true positive / true pairs"),
         ("pairwise F1", share(report.f1), ""),
         (
+            "evidence linked pairs",
+            f"{report.evidence_linked_pairs:,}",
+            "true pairs joined by a chain of shared identifier values",
+        ),
+        (
+            "evidence ceiling",
+            share(report.evidence_recall),
+            "recall if every shared value linked (no guards, no fuzzy)",
+        ),
+        (
+            "evidence ceiling reached",
+            share(report.evidence_ceiling_reached),
+            "recall / ceiling: above 1 where fuzzy links add pairs",
+        ),
+        (
             "persons split",
             percent(report.split_share),
             f"{report.split_persons:,} under several customer ids",
@@ -343,7 +594,9 @@ def format_report(report: AccuracyReport) -> str:
 
 def run(args: argparse.Namespace) -> int:
     target = resolve_target(args.target)
-    report = measure_accuracy(target, marts_schema=args.marts_schema)
+    report = measure_accuracy(
+        target, marts_schema=args.marts_schema, intermediate_schema=args.intermediate_schema
+    )
     where = (
         target.path if isinstance(target, DuckDBTarget) else f"{target.host}:{target.port}/{target.database}"
     )
@@ -359,7 +612,8 @@ def run(args: argparse.Namespace) -> int:
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "accuracy",
-        help="measure identity resolution (pairwise precision, recall, splits, merges) against the ground truth",
+        help="measure identity resolution (pairwise precision, recall, evidence ceiling, splits, merges) "
+        "against the ground truth",
         description="Compare the clusters of bridge_customer_source_records with ground_truth.source_records.",
     )
     parser.add_argument("--target", default=None, help="dbt target: dev (DuckDB, default) or postgres")
@@ -367,6 +621,12 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "--marts-schema",
         default=None,
         help="schema of bridge_customer_source_records (default: main_marts on DuckDB, public_marts on PostgreSQL)",
+    )
+    parser.add_argument(
+        "--intermediate-schema",
+        default=None,
+        help="schema of int_identity_records_unioned and int_identity_identifiers_unpivoted, for the evidence "
+        "ceiling (default: main_intermediate on DuckDB, public_intermediate on PostgreSQL)",
     )
     parser.add_argument("--json", type=Path, default=None, metavar="PATH", help="also write the figures here")
     parser.set_defaults(func=run)
