@@ -1,70 +1,16 @@
 {#
-    Every staging record that says who someone is, in one list with its
-    identifiers and matching attributes. Which column of which source feeds
-    which field is stated once, here; a source without a field passes null.
+    Every staging record that says who someone is (an identifier or a name),
+    in one list with its identifiers and matching attributes. The sources
+    and which of their columns feed which field: identity_source_records.
+    Records that name nobody stay in staging and in the facts, without a
+    customer; int_identity_anonymous_records_summarised counts them.
 #}
-{%- set identity_sources = [
-    {'model': 'stg_web__accounts', 'source_table': 'web_accounts', 'record_id': 'account_id',
-     'account_id': 'account_id', 'email': 'email', 'phone': 'phone',
-     'first_name': 'first_name', 'last_name': 'last_name', 'birth_date': 'birth_date',
-     'postal_code': 'postal_code', 'observed_at': 'updated_at', 'gender': 'gender', 'city': 'city', 'country_code': 'country_code', 'street_address': 'street_address'},
-    {'model': 'stg_shop__orders', 'source_table': 'shop_orders', 'record_id': 'order_id',
-     'account_id': 'account_id', 'email': 'guest_email', 'phone': 'guest_phone',
-     'loyalty_card_number': 'loyalty_card_number', 'postal_code': 'shipping_postal_code',
-     'observed_at': 'updated_at', 'country_code': 'shipping_country_code'},
-    {'model': 'stg_crm__contacts', 'source_table': 'crm_contacts', 'record_id': 'contact_id',
-     'email': 'email', 'phone': 'phone', 'first_name': 'first_name', 'last_name': 'last_name',
-     'observed_at': 'updated_at', 'city': 'city', 'country_code': 'country_code'},
-    {'model': 'stg_email__subscribers', 'source_table': 'email_subscribers', 'record_id': 'subscriber_id',
-     'email': 'email', 'first_name': 'first_name', 'last_name': 'last_name', 'observed_at': 'updated_at'},
-    {'model': 'stg_social__interactions', 'source_table': 'social_interactions', 'record_id': 'interaction_id',
-     'email': 'email', 'social_handle': 'handle', 'observed_at': 'occurred_at'},
-    {'model': 'stg_support__tickets', 'source_table': 'support_tickets', 'record_id': 'ticket_id',
-     'account_id': 'account_id', 'email': 'email', 'phone': 'phone', 'observed_at': 'updated_at'},
-    {'model': 'stg_support__surveys', 'source_table': 'support_surveys', 'record_id': 'survey_id',
-     'account_id': 'account_id', 'email': 'email', 'observed_at': 'submitted_at'},
-    {'model': 'stg_loyalty__members', 'source_table': 'loyalty_members', 'record_id': 'member_id',
-     'email': 'email', 'phone': 'phone', 'loyalty_card_number': 'card_number',
-     'first_name': 'first_name', 'last_name': 'last_name', 'birth_date': 'birth_date',
-     'postal_code': 'postal_code', 'observed_at': 'updated_at', 'country_code': 'country_code'},
-    {'model': 'stg_enrichment__profiles', 'source_table': 'enrichment_profiles', 'record_id': 'profile_id',
-     'email': 'email', 'provided_email_sha256': 'email_sha256', 'postal_code': 'postal_code',
-     'observed_at': 'refreshed_at', 'gender': 'gender', 'city': 'city', 'country_code': 'country_code'},
-    {'model': 'stg_privacy__requests', 'source_table': 'privacy_requests', 'record_id': 'request_id',
-     'account_id': 'account_id', 'email': 'email', 'phone': 'phone', 'observed_at': 'requested_at'},
-] -%}
-{%- set text_type = dbt.type_string() -%}
-{#- fields a source may lack (null then), in output order -#}
-{%- set optional_fields = [
-    ('account_id', text_type), ('email', text_type), ('provided_email_sha256', text_type), ('phone', text_type),
-    ('loyalty_card_number', text_type), ('social_handle', text_type), ('first_name', text_type),
-    ('last_name', text_type), ('postal_code', text_type), ('street_address', text_type), ('city', text_type),
-    ('country_code', text_type), ('gender', text_type), ('birth_date', 'date'),
-] -%}
 
 with
 
-{% for source in identity_sources %}
-    {{ source.model }} as (
+source_records as (
 
-        select * from {{ ref(source.model) }}
-
-    ),
-{% endfor %}
-
-unioned as (
-
-    {% for source in identity_sources %}
-        select
-            '{{ source.source_table }}' as source_table,
-            {{ source.record_id }} as source_record_id,
-            {% for field, field_type in optional_fields %}
-                {{ source.get(field, 'cast(null as ' ~ field_type ~ ')') }} as {{ field }},
-            {% endfor %}
-            {{ source.observed_at }} as observed_at
-        from {{ source.model }}
-        {% if not loop.last %}union all{% endif %}
-    {% endfor %}
+    {{ identity_source_records() }}
 
 ),
 
@@ -93,7 +39,8 @@ final as (
         upper({{ regex_replace('postal_code', "'[^0-9A-Za-z]'", "''") }}) as postal_code_key,
         birth_date,
         observed_at
-    from unioned
+    from source_records
+    where is_identity_bearing
 
 )
 

@@ -6,8 +6,9 @@
 
     Web events name an account only when signed in; a device (anonymous id)
     whose signed-in events all belong to one customer lends that customer to
-    its other events. Events that reach no customer stay, with a null
-    customer_id and customer_match_method `unmatched`.
+    its other events. Touches that reach no customer (unknown devices, and
+    records that name nobody, such as anonymous till orders) stay, with a
+    null customer_id and customer_match_method `unmatched`.
 
     Privacy requests are not touches here: they belong to the restricted
     privacy marts.

@@ -143,7 +143,7 @@ purchase_days as (
         customer_id,
         ordered_date
     from orders
-    where not is_cancelled
+    where not is_cancelled and customer_id is not null
 
 ),
 

@@ -88,6 +88,7 @@ purchases as (
     where
         not orders.is_cancelled
         and orders.ordered_date <= as_of.segments_as_of_date
+        and orders.customer_id is not null
 
 ),
 

@@ -47,6 +47,7 @@ purchased as (
     where
         order_items.item_status <> 'cancelled'
         and products.category is not null
+        and order_items.customer_id is not null
     group by
         order_items.customer_id,
         products.category

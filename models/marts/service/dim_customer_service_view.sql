@@ -70,6 +70,7 @@ ranked_orders as (
         row_number() over (partition by customer_id order by ordered_at desc, order_id desc) as recency_rank,
         count(*) over (partition by customer_id) as order_count
     from orders
+    where customer_id is not null
 
 ),
 

@@ -1,7 +1,8 @@
 {#
     Over all acquisition channels and sources, the customers are every
     customer of dim_customers, and the orders and net revenue those of
-    fct_orders. A row returned names the measure that differs.
+    fct_orders that belong to a customer (an anonymous order was acquired
+    through no channel). A row returned names the measure that differs.
 #}
 
 with
@@ -21,6 +22,7 @@ customers as (
 orders as (
 
     select * from {{ ref('fct_orders') }}
+    where customer_id is not null
 
 ),
 

@@ -2,8 +2,8 @@
     The purchase inputs of the segments equal fct_orders, recomputed here
     without the segment model's logic: per customer, orders not cancelled and
     their net revenue in the reporting currency up to the as-of date, and the
-    first and latest order dates. A customer of dim_customers without such
-    orders must have 0 and 0. A row returned names the customer and the values
+    first and latest order dates; anonymous orders (no customer) are no
+    one's. A customer of dim_customers without such orders must have 0 and 0. A row returned names the customer and the values
     that differ.
 #}
 
@@ -41,6 +41,7 @@ order_totals as (
     where
         not orders.is_cancelled
         and orders.ordered_date <= as_of.segments_as_of_date
+        and orders.customer_id is not null
     group by orders.customer_id
 
 ),

@@ -13,8 +13,20 @@
     'shipping_country', 'shipping_postal_code', 'ordered_at', 'updated_at',
 ] -%}
 
+{#-
+    A phone without its country code is read in the shipping country, else in
+    the country of the order's currency: a till sale ships nowhere, but a
+    sale in CNY happened in China, where 138 0013 8000 is a mobile number and
+    not +1 380 013 8000. The first two letters of a national currency's ISO
+    4217 code are its country's (CNY, GBP, USD); EUR and the X.. codes of
+    currency unions name no country and fall back to the default.
+-#}
 {%- set calling_code -%}
-    coalesce(cast(countries.calling_code as {{ dbt.type_string() }}), '{{ var("default_phone_calling_code") }}')
+    coalesce(
+        cast(countries.calling_code as {{ dbt.type_string() }}),
+        cast(currency_countries.calling_code as {{ dbt.type_string() }}),
+        '{{ var("default_phone_calling_code") }}'
+    )
 {%- endset -%}
 
 with
@@ -117,6 +129,8 @@ standardised as (
         on country_aliases.country_code = countries.country_code
     left outer join currencies
         on renamed.currency_cleaned = currencies.currency_code
+    left outer join countries as currency_countries
+        on substr(currencies.currency_code, 1, 2) = currency_countries.country_code
 
 ),
 
