@@ -24,11 +24,12 @@ from conftest import loader_target, run_dbt
 SEED = 20261123
 CUSTOMERS = 2_000
 
-# Floors for this small data set, measured on default defect rates; the README
-# gives the figures at 1,000,000 customers. Recall is bounded by records that
-# share no identifier with the rest of their person (see the README).
+# Floors for this small data set, measured on default defect rates (2026-12-03:
+# precision 0.9994, recall 0.9145); the README gives the figures at 1,000,000
+# customers. Recall is bounded by records that share no identifier with the rest
+# of their person (see the README).
 PRECISION_FLOOR = 0.99
-RECALL_FLOOR = 0.75
+RECALL_FLOOR = 0.89
 
 
 # Staging, identity and the bridge with their data tests: the layers these tests read. The rest
