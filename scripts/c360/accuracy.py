@@ -132,6 +132,21 @@ truth as (
         cast(person_id as varchar) as person_id
     from {truth}
 
+),
+
+-- every record in both, with its customer and its person
+resolved as (
+
+    select
+        bridge.customer_id,
+        truth.person_id,
+        truth.source_table,
+        truth.source_record_id
+    from bridge
+    inner join truth
+        on bridge.source_table = truth.source_table
+        and bridge.source_record_id = truth.source_record_id
+
 )
 """
 
@@ -141,18 +156,6 @@ ACCURACY_SQL = (
     "with\n"
     + COMPARED_INPUTS_SQL
     + """,
-
-resolved as (
-
-    select
-        bridge.customer_id,
-        truth.person_id
-    from bridge
-    inner join truth
-        on bridge.source_table = truth.source_table
-        and bridge.source_record_id = truth.source_record_id
-
-),
 
 customer_sizes as (
 
@@ -254,13 +257,10 @@ identifiers as (
 compared_records as (
 
     select distinct
-        truth.person_id,
-        truth.source_table,
-        truth.source_record_id
-    from bridge
-    inner join truth
-        on bridge.source_table = truth.source_table
-        and bridge.source_record_id = truth.source_record_id
+        person_id,
+        source_table,
+        source_record_id
+    from resolved
 
 ),
 
@@ -585,7 +585,7 @@ def format_report(report: AccuracyReport) -> str:
         (
             "truth records not resolved",
             f"{report.truth_records_not_resolved:,}",
-            "not in the bridge: quarantined (or not built)",
+            "not in the bridge: naming nobody, quarantined (or not built)",
         ),
     ]
     width = max(len(row[1]) for row in rows)

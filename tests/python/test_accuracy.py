@@ -241,18 +241,23 @@ def test_singletons_have_no_pairs_and_no_ratio():
     assert report.split_share == 0.0
 
 
+def one_customer_and_person_of_3000_records(connection) -> None:
+    """Web events E0..E2999, all of customer C1 and of person P1."""
+    build_warehouse(connection, [], [])
+    connection.execute(
+        "insert into main_marts.bridge_customer_source_records "
+        "select 'C1', 'k' || i, 'web_events', 'E' || i from range(3000) as numbers(i)"
+    )
+    connection.execute(
+        "insert into ground_truth.source_records select 'web_events', 'E' || i, 'P1', 'day_0000' "
+        "from range(3000) as numbers(i)"
+    )
+
+
 def test_pair_counts_are_exact_for_large_clusters():
     # One customer, one person, 3,000 records: 3000 * 2999 / 2 = 4,498,500 pairs, all true.
     with duckdb.connect() as connection:
-        build_warehouse(connection, [], [])
-        connection.execute(
-            "insert into main_marts.bridge_customer_source_records "
-            "select 'C1', 'k' || i, 'web_events', 'E' || i from range(3000) as numbers(i)"
-        )
-        connection.execute(
-            "insert into ground_truth.source_records select 'web_events', 'E' || i, 'P1', 'day_0000' "
-            "from range(3000) as numbers(i)"
-        )
+        one_customer_and_person_of_3000_records(connection)
         report = measure_accuracy(connection)
     assert report.predicted_pairs == report.true_pairs == report.true_positive_pairs == 4_498_500
     # No identifiers at all: nothing is evidence.
@@ -264,15 +269,7 @@ def test_pair_counts_are_exact_for_large_clusters():
 def test_evidence_pairs_are_exact_for_large_clusters():
     # 3,000 records of one person: E0 shares an email with every other, so one star of 2,999 edges.
     with duckdb.connect() as connection:
-        build_warehouse(connection, [], [])
-        connection.execute(
-            "insert into main_marts.bridge_customer_source_records "
-            "select 'C1', 'k' || i, 'web_events', 'E' || i from range(3000) as numbers(i)"
-        )
-        connection.execute(
-            "insert into ground_truth.source_records select 'web_events', 'E' || i, 'P1', 'day_0000' "
-            "from range(3000) as numbers(i)"
-        )
+        one_customer_and_person_of_3000_records(connection)
         connection.execute(
             "insert into main_intermediate.int_identity_records_unioned "
             "select 'web_events:E' || i, 'web_events', 'E' || i, null from range(3000) as numbers(i)"
@@ -512,6 +509,38 @@ def test_the_command_reports_a_missing_bridge_in_one_line(warehouse_file, capsys
     )
 
 
+def build_postgres_warehouse(cursor, bridge, truth) -> None:
+    """The bridge, the ground truth and the identity records and identifiers (EVIDENCE_IDENTIFIERS) on PostgreSQL."""
+    cursor.execute("create schema public_marts")
+    cursor.execute(
+        "create table public_marts.bridge_customer_source_records "
+        "(customer_id text, source_table text, source_record_id text)"
+    )
+    cursor.executemany("insert into public_marts.bridge_customer_source_records values (%s, %s, %s)", bridge)
+    cursor.execute("create schema ground_truth")
+    cursor.execute(
+        "create table ground_truth.source_records (source_table text, source_record_id text, person_id text)"
+    )
+    cursor.executemany("insert into ground_truth.source_records values (%s, %s, %s)", truth)
+    cursor.execute("create schema public_intermediate")
+    cursor.execute(
+        "create table public_intermediate.int_identity_records_unioned "
+        "(record_key text, source_table text, source_record_id text)"
+    )
+    cursor.executemany(
+        "insert into public_intermediate.int_identity_records_unioned values (%s, %s, %s)",
+        [(f"{table}:{record}", table, record) for table, record, _ in EVIDENCE_TRUTH],
+    )
+    cursor.execute(
+        "create table public_intermediate.int_identity_identifiers_unpivoted "
+        "(record_key text, identifier_type text, identifier_value text)"
+    )
+    cursor.executemany(
+        "insert into public_intermediate.int_identity_identifiers_unpivoted values (%s, %s, %s)",
+        [(f"{table}:{record}", kind, value) for table, record, kind, value in EVIDENCE_IDENTIFIERS],
+    )
+
+
 @pytest.mark.postgres
 def test_the_same_figures_on_postgresql(postgres_env):
     import psycopg2
@@ -523,36 +552,7 @@ def test_the_same_figures_on_postgresql(postgres_env):
     connection = psycopg2.connect(**target.connect_kwargs())
     try:
         with connection, connection.cursor() as cursor:
-            cursor.execute("create schema public_marts")
-            cursor.execute(
-                "create table public_marts.bridge_customer_source_records "
-                "(customer_id text, source_table text, source_record_id text)"
-            )
-            cursor.executemany(
-                "insert into public_marts.bridge_customer_source_records values (%s, %s, %s)", merged
-            )
-            cursor.execute("create schema ground_truth")
-            cursor.execute(
-                "create table ground_truth.source_records (source_table text, source_record_id text, person_id text)"
-            )
-            cursor.executemany("insert into ground_truth.source_records values (%s, %s, %s)", TRUTH)
-            cursor.execute("create schema public_intermediate")
-            cursor.execute(
-                "create table public_intermediate.int_identity_records_unioned "
-                "(record_key text, source_table text, source_record_id text)"
-            )
-            cursor.executemany(
-                "insert into public_intermediate.int_identity_records_unioned values (%s, %s, %s)",
-                [(f"{table}:{record}", table, record) for table, record, _ in EVIDENCE_TRUTH],
-            )
-            cursor.execute(
-                "create table public_intermediate.int_identity_identifiers_unpivoted "
-                "(record_key text, identifier_type text, identifier_value text)"
-            )
-            cursor.executemany(
-                "insert into public_intermediate.int_identity_identifiers_unpivoted values (%s, %s, %s)",
-                [(f"{table}:{record}", kind, value) for table, record, kind, value in EVIDENCE_IDENTIFIERS],
-            )
+            build_postgres_warehouse(cursor, merged, TRUTH)
     finally:
         connection.close()
     report = measure_accuracy(target)
@@ -574,36 +574,7 @@ def test_the_evidence_ceiling_on_postgresql_leaves_the_connection_as_it_was(post
     connection = psycopg2.connect(**target.connect_kwargs())
     try:
         with connection, connection.cursor() as cursor:
-            cursor.execute("create schema public_marts")
-            cursor.execute(
-                "create table public_marts.bridge_customer_source_records "
-                "(customer_id text, source_table text, source_record_id text)"
-            )
-            cursor.executemany(
-                "insert into public_marts.bridge_customer_source_records values (%s, %s, %s)", EVIDENCE_CHAINS
-            )
-            cursor.execute("create schema ground_truth")
-            cursor.execute(
-                "create table ground_truth.source_records (source_table text, source_record_id text, person_id text)"
-            )
-            cursor.executemany("insert into ground_truth.source_records values (%s, %s, %s)", EVIDENCE_TRUTH)
-            cursor.execute("create schema public_intermediate")
-            cursor.execute(
-                "create table public_intermediate.int_identity_records_unioned "
-                "(record_key text, source_table text, source_record_id text)"
-            )
-            cursor.executemany(
-                "insert into public_intermediate.int_identity_records_unioned values (%s, %s, %s)",
-                [(f"{table}:{record}", table, record) for table, record, _ in EVIDENCE_TRUTH],
-            )
-            cursor.execute(
-                "create table public_intermediate.int_identity_identifiers_unpivoted "
-                "(record_key text, identifier_type text, identifier_value text)"
-            )
-            cursor.executemany(
-                "insert into public_intermediate.int_identity_identifiers_unpivoted values (%s, %s, %s)",
-                [(f"{table}:{record}", kind, value) for table, record, kind, value in EVIDENCE_IDENTIFIERS],
-            )
+            build_postgres_warehouse(cursor, EVIDENCE_CHAINS, EVIDENCE_TRUTH)
         for autocommit in (False, True):
             connection.autocommit = autocommit
             report = measure_accuracy(connection)
