@@ -1,9 +1,10 @@
 {#
     Identity health: staging records that name nobody (no identifier and no
-    name), per source. They join no customer, so they are counted here
-    rather than lost: point-of-sale orders paid without a card, a phone or a
-    receipt address, unsigned surveys, profiles without an email. A view:
-    the count is read when asked for and costs the build nothing.
+    name, or only a social handle never seen with an email), per source.
+    They join no customer, so they are counted here rather than lost:
+    point-of-sale orders paid without a card, a phone or a receipt address,
+    unsigned surveys, social audience nobody can reach. A view: the count is
+    computed when read, so the build pays only for its two tests.
 #}
 {{ config(materialized='view') }}
 
