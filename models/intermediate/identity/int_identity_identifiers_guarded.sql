@@ -2,8 +2,13 @@
     One row per identifier value with the evidence for and against using it to
     link records. A value is not used when it is blocked (a placeholder from
     staging's list or a pattern from identity_blocked_identifiers) or when it
-    links more records, first names or email addresses than its type allows in
-    identity_identifier_rules: such a value is shared, not personal.
+    links more records, first names or email owners than its type allows in
+    identity_identifier_rules: such a value is shared, not personal. Owners,
+    not addresses, are counted: a person's second address on a guest checkout
+    does not make their phone a household's (email_owner_key in
+    int_identity_identifiers_unpivoted). Likewise a name given the wrong way
+    round is not a second first name: the first-name guard fires only when the
+    full names, read either way round, are too many as well.
 #}
 
 with
@@ -79,7 +84,9 @@ value_counts as (
         max(clear_value) as clear_value,
         count(*) as linked_records,
         count(distinct first_name_key) as linked_first_names,
-        count(distinct email_key) as linked_emails
+        count(distinct full_name_key) as linked_full_names,
+        count(distinct email_key) as linked_emails,
+        count(distinct email_owner_key) as linked_email_owners
     from identifiers
     group by identifier_type, identifier_value
 
@@ -120,14 +127,19 @@ judged as (
         value_counts.clear_value,
         value_counts.linked_records,
         value_counts.linked_first_names,
+        value_counts.linked_full_names,
         value_counts.linked_emails,
+        value_counts.linked_email_owners,
         case
             when not coalesce(identifier_rules.is_matching_enabled, false) then 'matching_disabled'
             when blocked_values.block_reason is not null then 'blocked_' || blocked_values.block_reason
             when value_counts.linked_records > identifier_rules.max_linked_records then 'too_many_records'
-            when value_counts.linked_first_names > identifier_rules.max_linked_first_names
+            when
+                value_counts.linked_first_names > identifier_rules.max_linked_first_names
+                and value_counts.linked_full_names > identifier_rules.max_linked_first_names
                 then 'too_many_first_names'
-            when value_counts.linked_emails > identifier_rules.max_linked_emails then 'too_many_emails'
+            when value_counts.linked_email_owners > identifier_rules.max_linked_email_owners
+                then 'too_many_email_owners'
         end as guard_reason
     from value_counts
     left outer join identifier_rules
@@ -148,7 +160,9 @@ final as (
         guard_reason,
         linked_records,
         linked_first_names,
+        linked_full_names,
         linked_emails,
+        linked_email_owners,
         guard_reason is null as is_usable_for_matching
     from judged
 

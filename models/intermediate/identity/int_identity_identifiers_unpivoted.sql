@@ -3,8 +3,20 @@
     An email is matched through its SHA-256 so that enrichment profiles that
     only share a hashed address join the same way as clear ones; a provided
     hash equal to the one computed from the clear address is not repeated.
+
+    email_owner_key tells the phone guard whose addresses a phone's records
+    carry. People keep several addresses spelt from their name (ann.lee@,
+    annlee82@): addresses whose local parts hold the same letters count as one
+    owner. A local part with fewer than four letters (digits-only mailboxes
+    are common) says too little, and such an address, like a hash-only one,
+    is its own owner.
+
+    full_name_key lets the first-name guard see a swapped name (Bouchet
+    Adrien for Adrien Bouchet) as the same name: the two name keys in
+    alphabetical order.
 #}
 {%- set text_null = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+{%- set local_part_letters = customer360.regex_replace(dbt.split_part('email', "'@'", 1), "'[^a-z]'", "''") -%}
 {%- set identifier_columns = [
     {'type': 'account_id', 'value': 'account_id', 'clear_column': 'account_id'},
     {'type': 'email', 'value': 'email_sha256', 'clear_column': 'email'},
@@ -23,6 +35,27 @@ records as (
 
 ),
 
+owned_records as (
+
+    select
+        records.*,
+        coalesce(records.email_sha256, records.provided_email_sha256) as email_key,
+        case
+            when length({{ local_part_letters }}) >= 4 then {{ dbt.concat(["'letters:'", local_part_letters]) }}
+            else coalesce(records.email_sha256, records.provided_email_sha256)
+        end as email_owner_key,
+        case
+            when records.first_name_key is not null and records.last_name_key is not null
+                then {{ dbt.concat([
+                    'least(records.first_name_key, records.last_name_key)', "'|'",
+                    'greatest(records.first_name_key, records.last_name_key)',
+                ]) }}
+            else records.first_name_key
+        end as full_name_key
+    from records
+
+),
+
 final as (
 
     {% for column in identifier_columns %}
@@ -32,8 +65,10 @@ final as (
             {{ column.value }} as identifier_value,
             {{ column.clear_column }} as clear_value,
             first_name_key,
-            coalesce(email_sha256, provided_email_sha256) as email_key
-        from records
+            full_name_key,
+            email_key,
+            email_owner_key
+        from owned_records
         where {{ column.value }} is not null{% if column.also %} and {{ column.also }}{% endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

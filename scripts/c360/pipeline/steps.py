@@ -54,10 +54,12 @@ class Step:
 
 GENERATE = Step("generate", "generate batch")
 LOAD = Step("load", "load batch")
+# Seeds reload only when a seed file changed, and then from scratch: a reload into the
+# existing table would keep its old columns when a seed gains, loses or renames one.
 SEED = Step(
     "seed",
     "seeds",
-    ("build", "--select", "resource_type:seed", "--indirect-selection", "cautious"),
+    ("build", "--full-refresh", "--select", "resource_type:seed", "--indirect-selection", "cautious"),
 )
 FRESHNESS = Step("freshness", "source freshness", ("source", "freshness"))
 STAGING = Step(
