@@ -47,6 +47,16 @@
 {%- endmacro %}
 
 
+{% macro email_as_given(local_part, domain) -%}
+    {{ return(adapter.dispatch('email_as_given', 'customer360')(local_part, domain)) }}
+{%- endmacro %}
+
+{# The address with its (corrected) domain but the local part untouched: what providers hash. #}
+{% macro default__email_as_given(local_part, domain) -%}
+    {{ dbt.concat([local_part, "'@'", domain]) }}
+{%- endmacro %}
+
+
 {% macro is_valid_email(email) -%}
     {{ return(adapter.dispatch('is_valid_email', 'customer360')(email)) }}
 {%- endmacro %}

@@ -1,8 +1,11 @@
 {#
     One row per (record, identifier): the long form that matching groups by.
     An email is matched through its SHA-256 so that enrichment profiles that
-    only share a hashed address join the same way as clear ones; a provided
-    hash equal to the one computed from the clear address is not repeated.
+    only share a hashed address join the same way as clear ones. Providers
+    hash the address as given (a Gmail address with its dots), so where
+    canonicalisation changed an address its as-given hash is matched too; a
+    provided hash equal to one computed from the clear address is not
+    repeated.
 
     email_owner_key tells the phone guard whose addresses a phone's records
     carry. People keep several addresses spelt from their name (ann.lee@,
@@ -20,8 +23,9 @@
 {%- set identifier_columns = [
     {'type': 'account_id', 'value': 'account_id', 'clear_column': 'account_id'},
     {'type': 'email', 'value': 'email_sha256', 'clear_column': 'email'},
+    {'type': 'email', 'value': 'email_as_given_sha256', 'clear_column': 'email_as_given'},
     {'type': 'email', 'value': 'provided_email_sha256', 'clear_column': text_null,
-     'also': "provided_email_sha256 <> coalesce(email_sha256, '')"},
+     'also': "provided_email_sha256 <> coalesce(email_sha256, '') and provided_email_sha256 <> coalesce(email_as_given_sha256, '')"},
     {'type': 'phone', 'value': 'phone', 'clear_column': 'phone'},
     {'type': 'loyalty_card_number', 'value': 'loyalty_card_number', 'clear_column': 'loyalty_card_number'},
     {'type': 'social_handle', 'value': 'social_handle', 'clear_column': 'social_handle'},

@@ -23,6 +23,8 @@ final as (
         account_id,
         email,
         {{ sha256_hex('email') }} as email_sha256,
+        email_as_given,
+        {{ sha256_hex('email_as_given') }} as email_as_given_sha256,
         provided_email_sha256,
         phone,
         loyalty_card_number,

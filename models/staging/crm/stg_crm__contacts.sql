@@ -14,6 +14,7 @@ final as (
         first_name,
         last_name,
         email,
+        email_as_given,
         phone,
         phone_extension,
         company_name,

@@ -11,6 +11,7 @@ final as (
     select
         subscriber_id,
         email,
+        email_as_given,
         first_name,
         last_name,
         subscription_status,

@@ -11,6 +11,7 @@ final as (
     select
         profile_id,
         email,
+        email_as_given,
         email_sha256,
         full_name,
         gender,

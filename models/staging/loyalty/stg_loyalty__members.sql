@@ -12,6 +12,7 @@ final as (
         member_id,
         card_number,
         email,
+        email_as_given,
         phone,
         phone_extension,
         first_name,

@@ -12,6 +12,7 @@ final as (
         request_id,
         account_id,
         email,
+        email_as_given,
         phone,
         phone_extension,
         request_type,

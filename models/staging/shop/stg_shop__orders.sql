@@ -14,6 +14,7 @@ final as (
         store_id,
         loyalty_card_number,
         guest_email,
+        guest_email_as_given,
         guest_phone,
         guest_phone_extension,
         sales_channel,

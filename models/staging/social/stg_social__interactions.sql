@@ -13,6 +13,7 @@ final as (
         handle,
         display_name,
         email,
+        email_as_given,
         platform,
         interaction_type,
         sentiment_label,

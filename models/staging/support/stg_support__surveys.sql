@@ -15,6 +15,7 @@ final as (
         product_id,
         account_id,
         email,
+        email_as_given,
         survey_type,
         nps_group,
         comment,

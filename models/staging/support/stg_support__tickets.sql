@@ -12,6 +12,7 @@ final as (
         ticket_id,
         account_id,
         email,
+        email_as_given,
         phone,
         phone_extension,
         requester_name,

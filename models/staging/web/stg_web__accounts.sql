@@ -11,6 +11,7 @@ final as (
     select
         account_id,
         email,
+        email_as_given,
         phone,
         phone_extension,
         first_name,

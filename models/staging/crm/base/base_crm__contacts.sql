@@ -118,6 +118,10 @@ standardised as (
             email_local_part('names_split.email_cleaned'),
             'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('names_split.email_cleaned') ~ ')'
         ) }} as email_canonical,
+        {{ email_as_given(
+            email_local_part('names_split.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('names_split.email_cleaned') ~ ')'
+        ) }} as email_given,
         {{ phone_to_e164('names_split.phone_cleaned', calling_code) }} as phone,
         {{ phone_extension('names_split.phone_cleaned') }} as phone_extension,
         names_split.company_name,
@@ -155,6 +159,12 @@ checked as (
         case
             when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
         end as email,
+        case
+            when
+                {{ is_valid_email('standardised.email_canonical') }}
+                and standardised.email_given <> standardised.email_canonical
+                then standardised.email_given
+        end as email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
@@ -198,6 +208,7 @@ final as (
         first_name,
         last_name,
         email,
+        email_as_given,
         phone,
         phone_extension,
         company_name,

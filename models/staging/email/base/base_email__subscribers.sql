@@ -61,6 +61,10 @@ standardised as (
             email_local_part('renamed.email_cleaned'),
             'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
         ) }} as email_canonical,
+        {{ email_as_given(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_given,
         renamed.first_name,
         renamed.last_name,
         renamed.subscription_status,
@@ -92,6 +96,12 @@ checked as (
         case
             when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
         end as email,
+        case
+            when
+                {{ is_valid_email('standardised.email_canonical') }}
+                and standardised.email_given <> standardised.email_canonical
+                then standardised.email_given
+        end as email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
@@ -127,6 +137,7 @@ final as (
     select
         subscriber_id,
         email,
+        email_as_given,
         first_name,
         last_name,
         subscription_status,

@@ -84,6 +84,10 @@ standardised as (
             email_local_part('renamed.email_cleaned'),
             'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
         ) }} as email_canonical,
+        {{ email_as_given(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_given,
         case
             when {{ regex_matches('renamed.email_sha256_cleaned', "'^[0-9a-f]{64}$'") }}
                 then renamed.email_sha256_cleaned
@@ -126,6 +130,12 @@ checked as (
         case
             when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
         end as email,
+        case
+            when
+                {{ is_valid_email('standardised.email_canonical') }}
+                and standardised.email_given <> standardised.email_canonical
+                then standardised.email_given
+        end as email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
@@ -160,6 +170,7 @@ final as (
     select
         profile_id,
         email,
+        email_as_given,
         email_sha256,
         full_name,
         gender,

@@ -66,6 +66,10 @@ standardised as (
             email_local_part('renamed.email_cleaned'),
             'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
         ) }} as email_canonical,
+        {{ email_as_given(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_given,
         {{ phone_to_e164('renamed.phone_cleaned', calling_code) }} as phone,
         {{ phone_extension('renamed.phone_cleaned') }} as phone_extension,
         renamed.request_type,
@@ -99,6 +103,12 @@ checked as (
         case
             when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
         end as email,
+        case
+            when
+                {{ is_valid_email('standardised.email_canonical') }}
+                and standardised.email_given <> standardised.email_canonical
+                then standardised.email_given
+        end as email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
@@ -142,6 +152,7 @@ final as (
         request_id,
         account_id,
         email,
+        email_as_given,
         phone,
         phone_extension,
         request_type,

@@ -103,6 +103,10 @@ standardised as (
             email_local_part('renamed.guest_email_cleaned'),
             'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.guest_email_cleaned') ~ ')'
         ) }} as guest_email_canonical,
+        {{ email_as_given(
+            email_local_part('renamed.guest_email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.guest_email_cleaned') ~ ')'
+        ) }} as guest_email_given,
         {{ phone_to_e164('renamed.guest_phone_cleaned', calling_code) }} as guest_phone,
         {{ phone_extension('renamed.guest_phone_cleaned') }} as guest_phone_extension,
         renamed.sales_channel,
@@ -143,6 +147,12 @@ checked as (
             when {{ is_valid_email('standardised.guest_email_canonical') }}
                 then standardised.guest_email_canonical
         end as guest_email,
+        case
+            when
+                {{ is_valid_email('standardised.guest_email_canonical') }}
+                and standardised.guest_email_given <> standardised.guest_email_canonical
+                then standardised.guest_email_given
+        end as guest_email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
@@ -190,6 +200,7 @@ final as (
         store_id,
         loyalty_card_number,
         guest_email,
+        guest_email_as_given,
         guest_phone,
         guest_phone_extension,
         sales_channel,

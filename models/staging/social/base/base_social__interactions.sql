@@ -69,6 +69,10 @@ standardised as (
             email_local_part('renamed.email_cleaned'),
             'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
         ) }} as email_canonical,
+        {{ email_as_given(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_given,
         renamed.platform,
         renamed.interaction_type,
         renamed.sentiment_label,
@@ -95,6 +99,12 @@ checked as (
         case
             when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
         end as email,
+        case
+            when
+                {{ is_valid_email('standardised.email_canonical') }}
+                and standardised.email_given <> standardised.email_canonical
+                then standardised.email_given
+        end as email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
@@ -128,6 +138,7 @@ final as (
         handle,
         display_name,
         email,
+        email_as_given,
         platform,
         interaction_type,
         sentiment_label,

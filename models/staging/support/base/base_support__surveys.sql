@@ -68,6 +68,10 @@ standardised as (
             email_local_part('renamed.email_cleaned'),
             'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
         ) }} as email_canonical,
+        {{ email_as_given(
+            email_local_part('renamed.email_cleaned'),
+            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
+        ) }} as email_given,
         renamed.survey_type,
         {#- Net Promoter groups are defined on the 0-10 scale of NPS surveys only. -#}
         case
@@ -108,6 +112,12 @@ checked as (
         case
             when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
         end as email,
+        case
+            when
+                {{ is_valid_email('standardised.email_canonical') }}
+                and standardised.email_given <> standardised.email_canonical
+                then standardised.email_given
+        end as email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
@@ -144,6 +154,7 @@ final as (
         product_id,
         account_id,
         email,
+        email_as_given,
         survey_type,
         nps_group,
         comment,
