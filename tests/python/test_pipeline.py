@@ -403,7 +403,7 @@ def test_each_data_test_runs_in_exactly_one_step(warehouse, after_day_0, monkeyp
     for name, value in warehouse.env().items():
         monkeypatch.setenv(name, value)
     session = DbtSession("dev", target_path=warehouse.root / "target", log_path=warehouse.root / "logs")
-    selected = {step.name: session.data_tests(step.dbt_args[1:]) for step in steps_selecting_tests()}
+    selected = {step.name: session.data_tests(step.selection_args) for step in steps_selecting_tests()}
     names = list(selected)
     for index, first in enumerate(names):
         for second in names[index + 1 :]:

@@ -300,7 +300,7 @@ class Pipeline:
         if self._post_tests is None:
             selected = set()
             for step in steps_selecting_tests():
-                selected |= self.dbt.data_tests(step.dbt_args[1:])
+                selected |= self.dbt.data_tests(step.selection_args)
             self._post_tests = sorted(self.dbt.data_tests() - selected)
         return self._post_tests
 

@@ -44,12 +44,21 @@ NO_UNIT_TESTS = "resource_type:unit_test"
 MART_SNAPSHOTS = f"{MARTS_PATH}+,resource_type:snapshot"
 
 
+# Flags that change how a step builds, not what it selects (``dbt ls`` refuses them).
+BUILD_ONLY_FLAGS = ("--full-refresh",)
+
+
 @dataclass(frozen=True)
 class Step:
     name: str
     label: str
     # dbt arguments (command first), or None for a step the runner does itself.
     dbt_args: tuple[str, ...] | None = None
+
+    @property
+    def selection_args(self) -> tuple[str, ...]:
+        """The step's dbt arguments without the command and the build-only flags: what it selects."""
+        return tuple(arg for arg in (self.dbt_args or ())[1:] if arg not in BUILD_ONLY_FLAGS)
 
 
 GENERATE = Step("generate", "generate batch")
