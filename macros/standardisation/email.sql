@@ -57,6 +57,14 @@
 {%- endmacro %}
 
 
+{% macro email_as_given_where_changed(given, canonical) -%}
+    {#- The address as given, for a valid address that canonicalisation changed; else null. -#}
+    case
+        when {{ customer360.is_valid_email(canonical) }} and {{ given }} <> {{ canonical }} then {{ given }}
+    end
+{%- endmacro %}
+
+
 {% macro is_valid_email(email) -%}
     {{ return(adapter.dispatch('is_valid_email', 'customer360')(email)) }}
 {%- endmacro %}

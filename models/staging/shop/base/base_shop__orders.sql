@@ -147,12 +147,9 @@ checked as (
             when {{ is_valid_email('standardised.guest_email_canonical') }}
                 then standardised.guest_email_canonical
         end as guest_email,
-        case
-            when
-                {{ is_valid_email('standardised.guest_email_canonical') }}
-                and standardised.guest_email_given <> standardised.guest_email_canonical
-                then standardised.guest_email_given
-        end as guest_email_as_given,
+        {{ email_as_given_where_changed(
+            'standardised.guest_email_given', 'standardised.guest_email_canonical'
+        ) }} as guest_email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null

@@ -122,12 +122,9 @@ checked as (
         case
             when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
         end as email,
-        case
-            when
-                {{ is_valid_email('standardised.email_canonical') }}
-                and standardised.email_given <> standardised.email_canonical
-                then standardised.email_given
-        end as email_as_given,
+        {{ email_as_given_where_changed(
+            'standardised.email_given', 'standardised.email_canonical'
+        ) }} as email_as_given,
         (
             email_placeholders_cleaned.placeholder_value is not null
             or email_placeholders_canonical.placeholder_value is not null
