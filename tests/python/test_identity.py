@@ -25,11 +25,11 @@ SEED = 20261123
 CUSTOMERS = 2_000
 
 # Floors for this small data set, measured on default defect rates (2026-12-03:
-# precision 0.9994, recall 0.9145); the README gives the figures at 1,000,000
+# precision 0.9994, recall 0.9298); the README gives the figures at 1,000,000
 # customers. Recall is bounded by records that share no identifier with the rest
 # of their person (see the README).
 PRECISION_FLOOR = 0.99
-RECALL_FLOOR = 0.89
+RECALL_FLOOR = 0.91
 
 
 # Staging, identity and the bridge with their data tests: the layers these tests read. The rest
