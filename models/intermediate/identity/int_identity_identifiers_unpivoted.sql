@@ -19,7 +19,7 @@
     alphabetical order.
 #}
 {%- set text_null = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
-{%- set local_part_letters = customer360.regex_replace(dbt.split_part('email', "'@'", 1), "'[^a-z]'", "''") -%}
+{%- set local_part_letters = customer360.regex_replace(customer360.email_local_part('email'), "'[^a-z]'", "''") -%}
 {%- set identifier_columns = [
     {'type': 'account_id', 'value': 'account_id', 'clear_column': 'account_id'},
     {'type': 'email', 'value': 'email_sha256', 'clear_column': 'email'},
