@@ -3,7 +3,19 @@
     are linked in a star to the value's first record (not pairwise), so the
     edges grow with the records, not with their square; fuzzy matches add one
     edge per matching pair.
+
+    A record that points at another record is a third kind of evidence: a
+    survey answered about an order or a support ticket was answered by the
+    person who placed the order or opened the ticket, whatever address the
+    survey itself carries. Both ends must name someone (be identity records);
+    a survey of an anonymous till receipt stays unlinked.
 #}
+{%- set record_references = [
+    {'model': 'stg_support__surveys', 'source_table': 'support_surveys', 'record_id': 'survey_id',
+     'reference_column': 'order_id', 'referenced_table': 'shop_orders', 'link_rule': 'survey_of_order'},
+    {'model': 'stg_support__surveys', 'source_table': 'support_surveys', 'record_id': 'survey_id',
+     'reference_column': 'ticket_id', 'referenced_table': 'support_tickets', 'link_rule': 'survey_of_ticket'},
+] -%}
 
 with
 
@@ -22,6 +34,42 @@ guarded_identifiers as (
 fuzzy_pairs as (
 
     select * from {{ ref('int_identity_fuzzy_pairs_scored') }}
+
+),
+
+records as (
+
+    select * from {{ ref('int_identity_records_unioned') }}
+
+),
+
+record_references as (
+
+    {% for reference in record_references %}
+        select
+            {{ dbt.concat(["'" ~ reference.source_table ~ ":'", reference.record_id]) }} as record_key,
+            {{ dbt.concat(["'" ~ reference.referenced_table ~ ":'", reference.reference_column]) }}
+                as linked_record_key,
+            '{{ reference.link_rule }}' as link_rule
+        from {{ ref(reference.model) }}
+        where {{ reference.reference_column }} is not null
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+{# both ends must be identity records: a reference to an anonymous record links nothing #}
+resolvable_references as (
+
+    select
+        record_references.record_key,
+        record_references.linked_record_key,
+        record_references.link_rule
+    from record_references
+    inner join records as referencing_records
+        on record_references.record_key = referencing_records.record_key
+    inner join records as referenced_records
+        on record_references.linked_record_key = referenced_records.record_key
 
 ),
 
@@ -68,6 +116,13 @@ final as (
     from fuzzy_pairs
     where is_match
     group by record_key, linked_record_key
+    union all
+    select
+        record_key,
+        linked_record_key,
+        'reference' as link_kind,
+        link_rule
+    from resolvable_references
 
 )
 
