@@ -138,21 +138,44 @@ record_starts as (
 
 ),
 
-ranked_starts as (
+acquiring_starts as (
 
     select
         record_starts.*,
-        row_number() over (
-            partition by record_starts.customer_id
-            order by
-                record_starts.started_at,
-                acquisition_channels.tie_break_rank,
-                record_starts.source_table,
-                record_starts.source_record_id
-        ) as start_rank
+        acquisition_channels.tie_break_rank
     from record_starts
     inner join acquisition_channels
         on record_starts.acquisition_channel = acquisition_channels.acquisition_channel
+
+),
+
+{# the earliest start first, so that ranking (for ties) runs on a few records per customer, not on all #}
+first_start_times as (
+
+    select
+        customer_id,
+        min(started_at) as first_started_at
+    from acquiring_starts
+    group by customer_id
+
+),
+
+ranked_starts as (
+
+    select
+        acquiring_starts.*,
+        row_number() over (
+            partition by acquiring_starts.customer_id
+            order by
+                acquiring_starts.tie_break_rank,
+                acquiring_starts.source_table,
+                acquiring_starts.source_record_id
+        ) as start_rank
+    from acquiring_starts
+    inner join first_start_times
+        on
+            acquiring_starts.customer_id = first_start_times.customer_id
+            and acquiring_starts.started_at = first_start_times.first_started_at
 
 ),
 
@@ -176,13 +199,30 @@ customer_web_events as (
 
 ),
 
-first_web_events as (
+{# as for record starts: the earliest time first, then ranking among the events of that instant #}
+first_web_event_times as (
 
     select
         customer_id,
-        session_id,
-        row_number() over (partition by customer_id order by occurred_at, event_id) as event_rank
+        min(occurred_at) as first_occurred_at
     from customer_web_events
+    group by customer_id
+
+),
+
+first_web_events as (
+
+    select
+        customer_web_events.customer_id,
+        customer_web_events.session_id,
+        row_number() over (
+            partition by customer_web_events.customer_id order by customer_web_events.event_id
+        ) as event_rank
+    from customer_web_events
+    inner join first_web_event_times
+        on
+            customer_web_events.customer_id = first_web_event_times.customer_id
+            and customer_web_events.occurred_at = first_web_event_times.first_occurred_at
 
 ),
 
