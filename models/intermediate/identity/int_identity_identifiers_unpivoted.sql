@@ -39,24 +39,32 @@ records as (
 
 ),
 
-owned_records as (
+keyed_records as (
 
     select
         records.*,
-        coalesce(records.email_sha256, records.provided_email_sha256) as email_key,
+        coalesce(records.email_sha256, records.provided_email_sha256) as email_key
+    from records
+
+),
+
+owned_records as (
+
+    select
+        keyed_records.*,
         case
             when length({{ local_part_letters }}) >= 4 then {{ dbt.concat(["'letters:'", local_part_letters]) }}
-            else coalesce(records.email_sha256, records.provided_email_sha256)
+            else keyed_records.email_key
         end as email_owner_key,
         case
-            when records.first_name_key is not null and records.last_name_key is not null
+            when keyed_records.first_name_key is not null and keyed_records.last_name_key is not null
                 then {{ dbt.concat([
-                    'least(records.first_name_key, records.last_name_key)', "'|'",
-                    'greatest(records.first_name_key, records.last_name_key)',
+                    'least(keyed_records.first_name_key, keyed_records.last_name_key)', "'|'",
+                    'greatest(keyed_records.first_name_key, keyed_records.last_name_key)',
                 ]) }}
-            else records.first_name_key
+            else keyed_records.first_name_key
         end as full_name_key
-    from records
+    from keyed_records
 
 ),
 

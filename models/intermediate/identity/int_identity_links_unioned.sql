@@ -10,11 +10,13 @@
     survey itself carries. Both ends must name someone (be identity records);
     a survey of an anonymous till receipt stays unlinked.
 #}
+{#- referencing source -> (its column naming another record, that record's source table, link rule) -#}
 {%- set record_references = [
     {'model': 'stg_support__surveys', 'source_table': 'support_surveys', 'record_id': 'survey_id',
-     'reference_column': 'order_id', 'referenced_table': 'shop_orders', 'link_rule': 'survey_of_order'},
-    {'model': 'stg_support__surveys', 'source_table': 'support_surveys', 'record_id': 'survey_id',
-     'reference_column': 'ticket_id', 'referenced_table': 'support_tickets', 'link_rule': 'survey_of_ticket'},
+     'references': [
+         ('order_id', 'shop_orders', 'survey_of_order'),
+         ('ticket_id', 'support_tickets', 'survey_of_ticket'),
+     ]},
 ] -%}
 
 with
@@ -45,14 +47,18 @@ records as (
 
 record_references as (
 
-    {% for reference in record_references %}
-        select
-            {{ dbt.concat(["'" ~ reference.source_table ~ ":'", reference.record_id]) }} as record_key,
-            {{ dbt.concat(["'" ~ reference.referenced_table ~ ":'", reference.reference_column]) }}
-                as linked_record_key,
-            '{{ reference.link_rule }}' as link_rule
-        from {{ ref(reference.model) }}
-        where {{ reference.reference_column }} is not null
+    {% for source in record_references %}
+        {% for reference_column, referenced_table, link_rule in source.references %}
+            select
+                '{{ source.source_table }}' as source_table,
+                {{ source.record_id }} as source_record_id,
+                '{{ referenced_table }}' as referenced_source_table,
+                {{ reference_column }} as referenced_source_record_id,
+                '{{ link_rule }}' as link_rule
+            from {{ ref(source.model) }}
+            where {{ reference_column }} is not null
+            {% if not loop.last %}union all{% endif %}
+        {% endfor %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -62,14 +68,18 @@ record_references as (
 resolvable_references as (
 
     select
-        record_references.record_key,
-        record_references.linked_record_key,
+        referencing_records.record_key,
+        referenced_records.record_key as linked_record_key,
         record_references.link_rule
     from record_references
     inner join records as referencing_records
-        on record_references.record_key = referencing_records.record_key
+        on
+            record_references.source_table = referencing_records.source_table
+            and record_references.source_record_id = referencing_records.source_record_id
     inner join records as referenced_records
-        on record_references.linked_record_key = referenced_records.record_key
+        on
+            record_references.referenced_source_table = referenced_records.source_table
+            and record_references.referenced_source_record_id = referenced_records.source_record_id
 
 ),
 
