@@ -8,6 +8,7 @@ resource type and status, plus the nodes that failed and why.
 
 from __future__ import annotations
 
+import gc
 import json
 import os
 from collections import Counter
@@ -115,6 +116,13 @@ class DbtSession:
             if not result.success:
                 raise DbtCommandError(f"dbt parse failed: {_exception_text(result.exception)}")
             self._manifest = result.result
+            # The parsed project lives as long as the process. Frozen, its objects are left out
+            # of every later garbage collection, which would otherwise walk all of them again
+            # each time dbt's per-node allocations trigger a full one (two days of 2,000
+            # customers: 10.0 and 10.2 s collecting before, 6.6 s after). Parsing's own
+            # garbage is collected first, so that none of it is frozen for good.
+            gc.collect()
+            gc.freeze()
         return dbtRunner(manifest=self._manifest)
 
     def invoke(self, args: tuple[str, ...] | list[str], env: dict[str, str] | None = None) -> DbtOutcome:
