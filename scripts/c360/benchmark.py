@@ -52,8 +52,9 @@ class StepResult:
     peak_memory_mib: float
     succeeded: bool
     # CPU time (user + system) and what was read from disk rather than from the page cache.
-    # The wall time of a step on these machines swings by half from run to run when the
-    # warehouse has to be read back from a slow disk; these two say whether it did.
+    # A step's wall time on these shared machines swings widely from run to run; the CPU
+    # time says whether it did more work, the disk reads whether it waited on a warehouse
+    # read back from a slow disk.
     cpu_seconds: float = 0.0
     disk_read_mib: float = 0.0
 
