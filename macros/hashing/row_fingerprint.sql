@@ -35,6 +35,37 @@
 {%- endmacro %}
 
 
+{% macro comparison_digest(columns) -%}
+    {{ return(adapter.dispatch('comparison_digest', 'customer360')(columns)) }}
+{%- endmacro %}
+
+{#
+    A digest of a row for comparing rows within one query, never stored: it
+    need not stay the same across engine versions. Equal rows always get equal
+    digests; two different rows may collide, which can only make a comparison
+    report a match that a look at the rows disproves, never miss one.
+    Elsewhere it is the row fingerprint.
+#}
+{% macro default__comparison_digest(columns) -%}
+    {{ customer360.row_fingerprint(columns) }}
+{%- endmacro %}
+
+{#
+    DuckDB's own 64-bit hash of the values, nulls included, in column order:
+    no text to serialise and no MD5 (4.6 M segment versions: 5.3 to 3.1 CPU
+    seconds; 1.1 M golden-record versions of 25 columns: 3.5 to 0.8). Its
+    values change between DuckDB releases, which is why stored fingerprints
+    do not use it.
+#}
+{% macro duckdb__comparison_digest(columns) -%}
+    {%- set column_list = [columns] if columns is string else columns -%}
+    {%- if column_list | length == 0 -%}
+        {{ exceptions.raise_compiler_error("comparison_digest: columns must name at least one column") }}
+    {%- endif -%}
+    hash({{ column_list | join(', ') }})
+{%- endmacro %}
+
+
 {% macro md5_digest(text_expression) -%}
     {{ return(adapter.dispatch('md5_digest', 'customer360')(text_expression)) }}
 {%- endmacro %}

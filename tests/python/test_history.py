@@ -513,6 +513,8 @@ DEFECTIVE_HISTORIES = [
     ("E", "e1", 1, 3), ("E", "e2", 2, None),  # an overlap
     ("F", "f1", 1, 2), ("F", "f1", 2, None),  # a version that changes nothing
     ("G", "g1", 1, 2), ("G", "g2", 1, None),  # two versions starting together
+    ("H", None, 1, 2), ("H", "h1", 2, None),  # sound: a value where there was none
+    ("I", None, 1, 2), ("I", None, 2, None),  # a version that changes nothing, both empty
 ]  # fmt: skip
 FINDINGS_QUERY = """
 {%- set cases = api.Relation.create(database=target.database, schema='test_fixtures', identifier='scd2_cases') -%}
@@ -527,7 +529,7 @@ select 'versions_differ', customer_id
 from ({{ customer360.default__test_scd2_versions_differ(cases, 'customer_id', 'dbt_valid_from', ['dbt_valid_to']) }})
     as failures
 union all
-select 'as_of_day_2', customer_id || ':' || state_value
+select 'as_of_day_2', customer_id || ':' || coalesce(state_value, 'null')
 from ({{ customer360.scd2_as_of(cases, "cast('2026-01-02' as timestamp)", 'dbt_valid_from', 'dbt_valid_to') }})
     as valid_rows
 """
@@ -540,8 +542,12 @@ def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
     def day(number: int | None) -> str:
         return "null" if number is None else f"timestamp '2026-01-0{number}'"
 
+    def text(value: str | None) -> str:
+        return "null" if value is None else f"'{value}'"
+
     rows = ", ".join(
-        f"('{key}', '{value}', {day(start)}, {day(end)})" for key, value, start, end in DEFECTIVE_HISTORIES
+        f"('{key}', {text(value)}, {day(start)}, {day(end)})"
+        for key, value, start, end in DEFECTIVE_HISTORIES
     )
     warehouse.execute(
         "create schema if not exists test_fixtures",
@@ -567,6 +573,7 @@ def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
             ("windows_contiguous", "G:shared_start"),
             ("windows_contiguous", "G:shared_start"),
             ("versions_differ", "F"),
+            ("versions_differ", "I"),
             # half-open windows: at the instant a version is replaced only the new one is valid
             ("as_of_day_2", "A:a2"),
             ("as_of_day_2", "B:b1"),
@@ -575,5 +582,7 @@ def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
             ("as_of_day_2", "E:e2"),
             ("as_of_day_2", "F:f1"),
             ("as_of_day_2", "G:g2"),
+            ("as_of_day_2", "H:h1"),
+            ("as_of_day_2", "I:null"),
         ]
     )
