@@ -15,6 +15,7 @@ engines run on different pytest workers.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import random
@@ -25,12 +26,14 @@ import subprocess
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from types import SimpleNamespace
 
 import duckdb
 import pytest
 
 from c360.generate.runner import generate_days
-from c360.pipeline.dbt_session import DbtSession
+from c360.pipeline.dbt_session import DbtSession, summarise
+from c360.pipeline.progress import Progress
 from c360.pipeline.run_log import RunLog, read_run_log
 from c360.pipeline.runner import PipelineOrderError, check_order, history_recorded_at
 from c360.pipeline.state import PipelineState, utc_now
@@ -127,6 +130,34 @@ def test_run_log_ignores_a_line_cut_short_by_a_crash(tmp_path):
         handle.write('{"run_id": "run1", "event": "st')
     events = read_run_log(tmp_path / "run_log.jsonl")
     assert [(e["event"], e["step"], e["status"]) for e in events] == [("step", "load", "running")]
+
+
+def test_warned_nodes_are_named_on_the_terminal_and_failures_stay_apart():
+    def result(name: str, resource_type: str, status: str, message: str) -> SimpleNamespace:
+        node = SimpleNamespace(name=name, resource_type=resource_type, depends_on=SimpleNamespace(nodes=[]))
+        return SimpleNamespace(node=node, status=status, message=message, execution_time=0.1)
+
+    execution = SimpleNamespace(
+        results=[
+            result("stg_orders", "model", "success", "OK"),
+            result("surveys_name_a_ticket", "test", "warn", "Got 2 results, configured to warn if != 0"),
+            result("orders_are_unique", "test", "fail", "Got 1 result, configured to fail if != 0"),
+            result("orders_have_a_customer", "test", "pass", "PASS"),
+        ]
+    )
+    outcome = summarise(execution, manifest=None)
+    assert [problem.name for problem in outcome.warnings] == ["surveys_name_a_ticket"]
+    assert [problem.name for problem in outcome.problems] == ["orders_are_unique"]
+    assert outcome.counts["test"] == {"fail": 1, "pass": 1, "warn": 1}
+
+    printed = io.StringIO()
+    counts = {"nodes": outcome.counts, "warnings": [problem.describe() for problem in outcome.warnings]}
+    Progress(last_day=1, step_count=9, stream=printed).step_finished("ok", 1.5, counts)
+    lines = printed.getvalue().splitlines()
+    assert lines[0] == " ok 1.5 s (1 model, 1 test passed, 1 test warned, 1 test failed)"
+    assert lines[1:] == [
+        "    warning: test surveys_name_a_ticket: warn: Got 2 results, configured to warn if != 0"
+    ]
 
 
 # --- DuckDB ------------------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from c360.errors import C360Error
 from c360.targets import PROJECT_ROOT
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
+# A test or source freshness check at warn severity: the step goes on, the operator should know.
+WARNED_STATUSES = frozenset({"warn"})
 # How many of a command's slowest nodes its summary keeps (for the run log).
 SLOWEST_NODES_KEPT = 10
 
@@ -31,7 +33,7 @@ class DbtCommandError(C360Error):
 
 @dataclass(frozen=True)
 class NodeProblem:
-    """One node that failed, with what it reads, so the message says where to look."""
+    """One node that failed or warned, with what it reads, so the message says where to look."""
 
     name: str
     resource_type: str
@@ -50,6 +52,8 @@ class DbtOutcome:
     # resource type -> status -> number of nodes
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     problems: list[NodeProblem] = field(default_factory=list)
+    # Nodes that passed with a warning (warn severity), in the order dbt ran them.
+    warnings: list[NodeProblem] = field(default_factory=list)
     error: str | None = None
     # Snapshots the command took successfully.
     snapshots: list[str] = field(default_factory=list)
@@ -219,16 +223,15 @@ def summarise(execution, manifest) -> DbtOutcome:
         counts.setdefault(resource_type, Counter())[status] += 1
         if resource_type == "snapshot" and status == "success":
             outcome.snapshots.append(node.name)
-        if status in FAILED_STATUSES:
-            outcome.problems.append(
-                NodeProblem(
-                    name=node.name,
-                    resource_type=resource_type,
-                    status=status,
-                    message=_message(result),
-                    reads=_reads(node, manifest),
-                )
+        if status in FAILED_STATUSES or status in WARNED_STATUSES:
+            problem = NodeProblem(
+                name=node.name,
+                resource_type=resource_type,
+                status=status,
+                message=_message(result),
+                reads=_reads(node, manifest),
             )
+            (outcome.problems if status in FAILED_STATUSES else outcome.warnings).append(problem)
     outcome.counts = {kind: dict(sorted(statuses.items())) for kind, statuses in sorted(counts.items())}
     outcome.slowest = sorted(timings, reverse=True)[:SLOWEST_NODES_KEPT]
     return outcome

@@ -4,7 +4,8 @@
 
 The step's name is printed when it starts and its outcome when it ends, so a
 long step shows what is running. Failures are followed by one indented line
-per failing node saying why.
+per failing node saying why, and so are warnings (a test or a source at warn
+severity), which do not stop the day but should not pass unseen.
 """
 
 from __future__ import annotations
@@ -84,6 +85,8 @@ class Progress:
     def step_finished(self, status: str, seconds: float, counts: dict) -> None:
         summary = describe_counts(counts)
         self._print(f" {status} {seconds:.1f} s" + (f" ({summary})" if summary else ""))
+        for line in counts.get("warnings", ()):
+            self._print(f"    warning: {line}")
 
     def step_failed(self, seconds: float, counts: dict, why: list[str]) -> None:
         self.step_finished("FAILED", seconds, counts)

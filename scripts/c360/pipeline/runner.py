@@ -331,6 +331,8 @@ class Pipeline:
         result = StepResult(
             outcome.success, {"nodes": outcome.counts}, [] if outcome.success else outcome.why()
         )
+        if outcome.warnings:
+            result.counts["warnings"] = [problem.describe() for problem in outcome.warnings]
         if outcome.slowest:
             # Where a step's time went, for whoever tunes it (the run log keeps every count).
             result.counts["slowest_nodes"] = [
