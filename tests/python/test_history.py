@@ -516,8 +516,16 @@ DEFECTIVE_HISTORIES = [
     ("H", None, 1, 2), ("H", "h1", 2, None),  # sound: a value where there was none
     ("I", None, 1, 2), ("I", None, 2, None),  # a version that changes nothing, both empty
 ]  # fmt: skip
+# What the histories above were taken from, (customer, value), compared with their current versions:
+# B's second current version is in no source row, D's source moved on, F's row is delivered twice
+# (one current version for two rows), J never reached history; I matches although its value is null.
+SNAPSHOT_INPUT = [
+    ("A", "a2"), ("B", "b1"), ("D", "d3"), ("E", "e2"), ("F", "f1"), ("F", "f1"), ("G", "g2"),
+    ("H", "h1"), ("I", None), ("J", "j1"),
+]  # fmt: skip
 FINDINGS_QUERY = """
 {%- set cases = api.Relation.create(database=target.database, schema='test_fixtures', identifier='scd2_cases') -%}
+{%- set inputs = api.Relation.create(database=target.database, schema='test_fixtures', identifier='scd2_inputs') -%}
 select 'one_current_row' as check_name, customer_id as finding
 from ({{ customer360.default__test_scd2_one_current_row(cases, 'customer_id', 'dbt_valid_to') }}) as failures
 union all
@@ -527,6 +535,13 @@ from ({{ customer360.default__test_scd2_windows_contiguous(cases, 'customer_id',
 union all
 select 'versions_differ', customer_id
 from ({{ customer360.default__test_scd2_versions_differ(cases, 'customer_id', 'dbt_valid_from', ['dbt_valid_to']) }})
+    as failures
+union all
+select
+    'current_matches_source',
+    customer_id || ':' || coalesce(state_value, 'null') || ':'
+    || case when problem like 'source row %' then 'not in history' else 'not in source' end
+from ({{ customer360.default__test_scd2_current_matches_source(cases, inputs, 'dbt_valid_to is null') }})
     as failures
 union all
 select 'as_of_day_2', customer_id || ':' || coalesce(state_value, 'null')
@@ -549,10 +564,13 @@ def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
         f"('{key}', {text(value)}, {day(start)}, {day(end)})"
         for key, value, start, end in DEFECTIVE_HISTORIES
     )
+    inputs = ", ".join(f"('{key}', {text(value)})" for key, value in SNAPSHOT_INPUT)
     warehouse.execute(
         "create schema if not exists test_fixtures",
         "create or replace table test_fixtures.scd2_cases as select * from "
         f"(values {rows}) as cases(customer_id, state_value, dbt_valid_from, dbt_valid_to)",
+        "create or replace table test_fixtures.scd2_inputs as select * from "
+        f"(values {inputs}) as inputs(customer_id, state_value)",
     )
     result = run_dbt(
         ["-q", "show", "--output", "json", "--limit", "100", "--inline", FINDINGS_QUERY],
@@ -574,6 +592,11 @@ def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
             ("windows_contiguous", "G:shared_start"),
             ("versions_differ", "F"),
             ("versions_differ", "I"),
+            ("current_matches_source", "B:b2:not in source"),
+            ("current_matches_source", "D:d2:not in source"),
+            ("current_matches_source", "D:d3:not in history"),
+            ("current_matches_source", "F:f1:not in history"),
+            ("current_matches_source", "J:j1:not in history"),
             # half-open windows: at the instant a version is replaced only the new one is valid
             ("as_of_day_2", "A:a2"),
             ("as_of_day_2", "B:b1"),
