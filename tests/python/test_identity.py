@@ -27,7 +27,7 @@ CUSTOMERS = 2_000
 # Floors for this small data set, measured on default defect rates (2026-12-03:
 # precision 0.9994, recall 0.9298); the README gives the figures at 1,000,000
 # customers. Recall is bounded by records that share no identifier with the rest
-# of their person (see the README).
+# of their person (the evidence ceiling, docs/benchmark.md).
 PRECISION_FLOOR = 0.99
 RECALL_FLOOR = 0.91
 
