@@ -8,13 +8,18 @@
     (null, 'a') and ('a', null), and null differs from ''. Each engine's JSON
     writer is one vectorised call, far cheaper than concatenating per value.
 #}
-{% macro fingerprint_column_list(columns) -%}
+{% macro digested_columns(columns, digest_name) -%}
+    {#- One column name or a list of them, as a list; none at all fails, naming the digest. -#}
     {%- set column_list = [columns] if columns is string else columns -%}
     {%- if column_list | length == 0 -%}
-        {{ exceptions.raise_compiler_error("row_fingerprint: columns must name at least one column") }}
+        {{ exceptions.raise_compiler_error(digest_name ~ ": columns must name at least one column") }}
     {%- endif -%}
+    {{ return(column_list) }}
+{%- endmacro %}
+
+{% macro fingerprint_column_list(columns) -%}
     {%- set as_text = [] -%}
-    {%- for column in column_list -%}
+    {%- for column in customer360.digested_columns(columns, 'row_fingerprint') -%}
         {%- do as_text.append('cast(' ~ column ~ ' as ' ~ (dbt.type_string() | lower) ~ ')') -%}
     {%- endfor -%}
     {{ return(as_text | join(', ')) }}
@@ -58,11 +63,7 @@
     do not use it.
 #}
 {% macro duckdb__comparison_digest(columns) -%}
-    {%- set column_list = [columns] if columns is string else columns -%}
-    {%- if column_list | length == 0 -%}
-        {{ exceptions.raise_compiler_error("comparison_digest: columns must name at least one column") }}
-    {%- endif -%}
-    hash({{ column_list | join(', ') }})
+    hash({{ customer360.digested_columns(columns, 'comparison_digest') | join(', ') }})
 {%- endmacro %}
 
 

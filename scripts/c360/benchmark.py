@@ -4,9 +4,8 @@ Each step runs in its own process so that its wall time, CPU time, disk reads
 and peak resident memory (including every child it starts) are measured on
 their own. Figures are printed, and written as JSON under
 ``benchmarks/results/``; nothing here asserts a target, the figures are for
-people to read. The last step measures
-identity resolution against the ground truth (``c360 accuracy``), and its
-figures go into the same JSON file.
+people to read. The last step measures identity resolution against the
+ground truth (``c360 accuracy``), and its figures go into the same JSON file.
 
 Then the daily increment: on a second warehouse, ``c360 pipeline`` runs day 0
 (the full build: load, seeds, every model, snapshots, every data test) and,
