@@ -30,16 +30,11 @@ customer_fingerprints as (
 
 ),
 
-profiled as (
+record_totals as (
 
     select
         customer_id,
         count(*) as source_record_count,
-        count(distinct source_table) as source_count,
-        count(distinct loyalty_card_number) as loyalty_card_count,
-        count(distinct birth_date) as birth_date_count,
-        count(distinct loyalty_card_number) > 1 as has_conflicting_loyalty_cards,
-        count(distinct birth_date) > 1 as has_conflicting_birth_dates,
         min(customer_id_created_at) as customer_id_created_at,
         min(observed_at) as first_seen_at,
         max(observed_at) as last_seen_at
@@ -48,14 +43,35 @@ profiled as (
 
 ),
 
+record_distinct_counts as (
+
+    {{ distinct_counts('customer_records', ['customer_id'], {
+        'source_count': 'source_table',
+        'loyalty_card_count': 'loyalty_card_number',
+        'birth_date_count': 'birth_date',
+    }) }}
+
+),
+
 final as (
 
     select
-        profiled.*,
+        record_totals.customer_id,
+        record_totals.source_record_count,
+        record_distinct_counts.source_count,
+        record_distinct_counts.loyalty_card_count,
+        record_distinct_counts.birth_date_count,
+        record_distinct_counts.loyalty_card_count > 1 as has_conflicting_loyalty_cards,
+        record_distinct_counts.birth_date_count > 1 as has_conflicting_birth_dates,
+        record_totals.customer_id_created_at,
+        record_totals.first_seen_at,
+        record_totals.last_seen_at,
         customer_fingerprints.records_fingerprint
-    from profiled
+    from record_totals
+    inner join record_distinct_counts
+        on record_totals.customer_id = record_distinct_counts.customer_id
     inner join customer_fingerprints
-        on profiled.customer_id = customer_fingerprints.customer_id
+        on record_totals.customer_id = customer_fingerprints.customer_id
 
 )
 

@@ -76,19 +76,45 @@ wildcard_blocked_patterns as (
 
 ),
 
-value_counts as (
+value_totals as (
 
     select
         identifier_type,
         identifier_value,
         max(clear_value) as clear_value,
-        count(*) as linked_records,
-        count(distinct first_name_key) as linked_first_names,
-        count(distinct full_name_key) as linked_full_names,
-        count(distinct email_key) as linked_emails,
-        count(distinct email_owner_key) as linked_email_owners
+        count(*) as linked_records
     from identifiers
     group by identifier_type, identifier_value
+
+),
+
+value_distinct_counts as (
+
+    {{ distinct_counts('identifiers', ['identifier_type', 'identifier_value'], {
+        'linked_first_names': 'first_name_key',
+        'linked_full_names': 'full_name_key',
+        'linked_emails': 'email_key',
+        'linked_email_owners': 'email_owner_key',
+    }) }}
+
+),
+
+value_counts as (
+
+    select
+        value_totals.identifier_type,
+        value_totals.identifier_value,
+        value_totals.clear_value,
+        value_totals.linked_records,
+        value_distinct_counts.linked_first_names,
+        value_distinct_counts.linked_full_names,
+        value_distinct_counts.linked_emails,
+        value_distinct_counts.linked_email_owners
+    from value_totals
+    inner join value_distinct_counts
+        on
+            value_totals.identifier_type = value_distinct_counts.identifier_type
+            and value_totals.identifier_value = value_distinct_counts.identifier_value
 
 ),
 
