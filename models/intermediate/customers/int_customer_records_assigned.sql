@@ -2,6 +2,12 @@
     Every current identity record with the customer it belongs to: the one
     join of records and stable ids that the golden record, the customer
     profile and the bridge all start from.
+
+    Only what those read is kept: the forms that exist for matching (email
+    hashes, the address as given, name and postal-code keys) stay in the
+    identity models. Writing them again here cost a third of this model's
+    time (1,000,000 customers: 4.2 M records in 9.1 to 9.9 s with them, 6.4
+    to 6.6 s without).
 #}
 
 with
@@ -23,7 +29,24 @@ final as (
     select
         assignments.customer_id,
         assignments.customer_id_created_at,
-        records.*
+        records.record_key,
+        records.source_table,
+        records.source_record_id,
+        records.account_id,
+        records.email,
+        records.provided_email_sha256,
+        records.phone,
+        records.loyalty_card_number,
+        records.social_handle,
+        records.first_name,
+        records.last_name,
+        records.street_address,
+        records.city,
+        records.postal_code,
+        records.country_code,
+        records.gender,
+        records.birth_date,
+        records.observed_at
     from records
     inner join assignments
         on records.record_key = assignments.record_key
