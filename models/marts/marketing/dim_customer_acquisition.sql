@@ -179,23 +179,17 @@ ranked_starts as (
 
 ),
 
+{# the customer of every web event, from the timeline: no need to read the events themselves #}
 customer_web_events as (
 
     select
-        interactions.customer_id,
-        web_events.event_id,
-        web_events.session_id,
-        web_events.utm_source,
-        web_events.utm_medium,
-        web_events.utm_campaign,
-        web_events.referrer,
-        web_events.occurred_at
+        customer_id,
+        source_record_id as event_id,
+        occurred_at
     from interactions
-    inner join web_events
-        on interactions.source_record_id = web_events.event_id
     where
-        interactions.source_table = 'web_events'
-        and interactions.customer_id is not null
+        source_table = 'web_events'
+        and customer_id is not null
 
 ),
 
@@ -214,7 +208,7 @@ first_web_events as (
 
     select
         customer_web_events.customer_id,
-        customer_web_events.session_id,
+        web_events.session_id,
         row_number() over (
             partition by customer_web_events.customer_id order by customer_web_events.event_id
         ) as event_rank
@@ -223,6 +217,30 @@ first_web_events as (
         on
             customer_web_events.customer_id = first_web_event_times.customer_id
             and customer_web_events.occurred_at = first_web_event_times.first_occurred_at
+    inner join web_events
+        on customer_web_events.event_id = web_events.event_id
+
+),
+
+{# the events of each customer's first session: only these are read in full #}
+first_session_web_events as (
+
+    select
+        customer_web_events.customer_id,
+        web_events.event_id,
+        web_events.utm_source,
+        web_events.utm_medium,
+        web_events.utm_campaign,
+        web_events.referrer,
+        web_events.occurred_at
+    from first_web_events
+    inner join web_events
+        on first_web_events.session_id = web_events.session_id
+    inner join customer_web_events
+        on
+            web_events.event_id = customer_web_events.event_id
+            and first_web_events.customer_id = customer_web_events.customer_id
+    where first_web_events.event_rank = 1
 
 ),
 
@@ -230,27 +248,22 @@ first_web_events as (
 first_session_events as (
 
     select
-        customer_web_events.*,
+        first_session_web_events.*,
         row_number() over (
-            partition by customer_web_events.customer_id
+            partition by first_session_web_events.customer_id
             order by
-                case when customer_web_events.utm_source is null then 1 else 0 end,
-                customer_web_events.occurred_at,
-                customer_web_events.event_id
+                case when first_session_web_events.utm_source is null then 1 else 0 end,
+                first_session_web_events.occurred_at,
+                first_session_web_events.event_id
         ) as campaign_rank,
         row_number() over (
-            partition by customer_web_events.customer_id
+            partition by first_session_web_events.customer_id
             order by
-                case when customer_web_events.referrer is null then 1 else 0 end,
-                customer_web_events.occurred_at,
-                customer_web_events.event_id
+                case when first_session_web_events.referrer is null then 1 else 0 end,
+                first_session_web_events.occurred_at,
+                first_session_web_events.event_id
         ) as referrer_rank
-    from customer_web_events
-    inner join first_web_events
-        on
-            customer_web_events.customer_id = first_web_events.customer_id
-            and customer_web_events.session_id = first_web_events.session_id
-            and first_web_events.event_rank = 1
+    from first_session_web_events
 
 ),
 
