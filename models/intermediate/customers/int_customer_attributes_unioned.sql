@@ -47,9 +47,8 @@ grouped as (
             source_table,
             count(*) as record_count,
             max(observed_at) as observed_at,
-            {# the latest record, ties to the larger id: ISO text of the time sorts like the time #}
-            max({{ dbt.concat(['cast(observed_at as ' ~ text_type ~ ')', "'|'", 'source_record_id']) }})
-                as latest_record_marker
+            {# the latest record, ties to the larger id #}
+            {{ latest_record_marker('observed_at', 'source_record_id') }} as latest_record_marker
         from customer_records
         where {{ attribute }} is not null
         group by customer_id, cast({{ attribute }} as {{ text_type }}), source_table
@@ -65,9 +64,7 @@ final as (
         grouped.attribute_name,
         grouped.attribute_value,
         grouped.source_table,
-        substr(
-            grouped.latest_record_marker, {{ dbt.position("'|'", 'grouped.latest_record_marker') }} + 1
-        ) as source_record_id,
+        {{ latest_record_id('grouped.latest_record_marker') }} as source_record_id,
         grouped.record_count,
         grouped.observed_at,
         customer_fingerprints.records_fingerprint
