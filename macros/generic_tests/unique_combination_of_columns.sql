@@ -18,9 +18,11 @@ select * from repeated_combinations
     DuckDB: the combinations are first grouped by their 64-bit hash, one
     integer instead of several (often text) values, and only the rows whose
     hash repeats are grouped by their values. A collision can only send more
-    rows to the second grouping, never hide or invent a repeat. Over the 6.8
-    million identifier rows of 1,000,000 customers (record key, type, value):
-    3.4 to 2.2 CPU seconds.
+    rows to the second grouping, never hide or invent a repeat. CPU seconds
+    at 1,000,000 customers, both forms timed in turn: 12.6 M golden-record
+    candidates on four text columns 7.0 to 3.4, 6.8 M identifier rows on
+    three 2.7 to 2.4, the web event deliveries on (_batch_id, _row_number)
+    1.0 to 0.9.
 #}
 {% macro duckdb__test_unique_combination_of_columns(model, combination_of_columns) %}
     {%- set digest = customer360.comparison_digest(combination_of_columns) %}
