@@ -6,7 +6,9 @@
     identity_identifier_rules: such a value is shared, not personal. Owners,
     not addresses, are counted: a person's second address on a guest checkout
     does not make their phone a household's (email_owner_key in
-    int_identity_identifiers_unpivoted). Likewise a name given the wrong way
+    int_identity_identifiers_unpivoted). A blocked address owns nothing: the
+    shop's receipt mailbox typed in at the till next to a customer's phone
+    is not a second owner of that phone. Likewise a name given the wrong way
     round is not a second first name: the first-name guard fires only when the
     full names, read either way round, are too many as well.
 #}
@@ -88,9 +90,60 @@ value_totals as (
 
 ),
 
+blocked_values as (
+
+    select
+        identifier_type,
+        identifier_value,
+        min(block_reason) as block_reason
+    from (
+        select
+            identifier_type,
+            identifier_value,
+            block_reason
+        from exact_blocked_values
+        union all
+        select
+            value_totals.identifier_type,
+            value_totals.identifier_value,
+            wildcard_blocked_patterns.block_reason
+        from value_totals
+        inner join wildcard_blocked_patterns
+            on
+                value_totals.identifier_type = wildcard_blocked_patterns.identifier_type
+                and value_totals.clear_value like wildcard_blocked_patterns.blocked_pattern
+    ) as blocked
+    group by identifier_type, identifier_value
+
+),
+
+{# emails are keyed by their hash (email_key), which is how blocked emails are listed too #}
+blocked_emails as (
+
+    select identifier_value as email_key
+    from blocked_values
+    where identifier_type = 'email'
+
+),
+
+owner_counted_identifiers as (
+
+    select
+        identifiers.identifier_type,
+        identifiers.identifier_value,
+        identifiers.first_name_key,
+        identifiers.full_name_key,
+        identifiers.email_key,
+        case when blocked_emails.email_key is null then identifiers.email_owner_key end as email_owner_key
+    from identifiers
+    left outer join blocked_emails
+        on identifiers.email_key = blocked_emails.email_key
+
+),
+
 value_distinct_counts as (
 
-    {{ distinct_counts('identifiers', ['identifier_type', 'identifier_value'], {
+    {{ distinct_counts('owner_counted_identifiers', ['identifier_type', 'identifier_value'], {
         'linked_first_names': 'first_name_key',
         'linked_full_names': 'full_name_key',
         'linked_emails': 'email_key',
@@ -115,33 +168,6 @@ value_counts as (
         on
             value_totals.identifier_type = value_distinct_counts.identifier_type
             and value_totals.identifier_value = value_distinct_counts.identifier_value
-
-),
-
-blocked_values as (
-
-    select
-        identifier_type,
-        identifier_value,
-        min(block_reason) as block_reason
-    from (
-        select
-            identifier_type,
-            identifier_value,
-            block_reason
-        from exact_blocked_values
-        union all
-        select
-            value_counts.identifier_type,
-            value_counts.identifier_value,
-            wildcard_blocked_patterns.block_reason
-        from value_counts
-        inner join wildcard_blocked_patterns
-            on
-                value_counts.identifier_type = wildcard_blocked_patterns.identifier_type
-                and value_counts.clear_value like wildcard_blocked_patterns.blocked_pattern
-    ) as blocked
-    group by identifier_type, identifier_value
 
 ),
 

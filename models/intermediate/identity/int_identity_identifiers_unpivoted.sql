@@ -9,10 +9,12 @@
 
     email_owner_key tells the phone guard whose addresses a phone's records
     carry. People keep several addresses spelt from their name (ann.lee@,
-    annlee82@): addresses whose local parts hold the same letters count as one
-    owner. A local part with fewer than four letters (digits-only mailboxes
-    are common) says too little, and such an address, like a hash-only one,
-    is its own owner.
+    annlee82@, lee.ann@): addresses whose local parts hold the same letters,
+    in any order, count as one owner. A local part with fewer than four
+    letters (digits-only mailboxes are common) says too little, and such an
+    address, like a hash-only one, is its own owner. Sorting letters is the
+    dearest step here, so owner keys are given only to identifiers whose rule
+    in identity_identifier_rules counts owners (max_linked_email_owners).
 
     full_name_key lets the first-name guard see a swapped name (Bouchet
     Adrien for Adrien Bouchet) as the same name: the two name keys in
@@ -52,10 +54,7 @@ owned_records as (
 
     select
         keyed_records.*,
-        case
-            when length({{ local_part_letters }}) >= 4 then {{ dbt.concat(["'letters:'", local_part_letters]) }}
-            else keyed_records.email_key
-        end as email_owner_key,
+        case when length({{ local_part_letters }}) >= 4 then {{ local_part_letters }} end as email_owner_letters,
         case
             when keyed_records.first_name_key is not null and keyed_records.last_name_key is not null
                 then {{ dbt.concat([
@@ -68,7 +67,13 @@ owned_records as (
 
 ),
 
-final as (
+identifier_rules as (
+
+    select * from {{ ref('identity_identifier_rules') }}
+
+),
+
+unpivoted as (
 
     {% for column in identifier_columns %}
         select
@@ -79,11 +84,33 @@ final as (
             first_name_key,
             full_name_key,
             email_key,
-            email_owner_key
+            email_owner_letters
         from owned_records
         where {{ column.value }} is not null{% if column.also %} and {{ column.also }}{% endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
+
+),
+
+final as (
+
+    select
+        unpivoted.record_key,
+        unpivoted.identifier_type,
+        unpivoted.identifier_value,
+        unpivoted.clear_value,
+        unpivoted.first_name_key,
+        unpivoted.full_name_key,
+        unpivoted.email_key,
+        case
+            when identifier_rules.max_linked_email_owners is null then null
+            when unpivoted.email_owner_letters is not null
+                then {{ dbt.concat(["'letters:'", customer360.sorted_characters('unpivoted.email_owner_letters')]) }}
+            else unpivoted.email_key
+        end as email_owner_key
+    from unpivoted
+    left outer join identifier_rules
+        on unpivoted.identifier_type = identifier_rules.identifier_type
 
 )
 
