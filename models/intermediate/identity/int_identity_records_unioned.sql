@@ -4,7 +4,13 @@
     and which of their columns feed which field: identity_source_records.
     Records that name nobody stay in staging and in the facts, without a
     customer; int_identity_anonymous_records_summarised counts them.
+
+    Name keys are compared across scripts: a name written in Chinese characters
+    is keyed by its pinyin (李娜 gives li and na, as Li Na does), one
+    character at a time through cjk_character_pinyin. Only short keys are
+    looked at: Chinese family and given names are one to three characters.
 #}
+{%- set max_romanised_name_length = 4 -%}
 
 with
 
@@ -14,35 +20,106 @@ source_records as (
 
 ),
 
+named_records as (
+
+    select
+        source_records.*,
+        {{ name_match_key('first_name') }} as first_name_match_key,
+        {{ name_match_key('last_name') }} as last_name_match_key
+    from source_records
+    where source_records.is_identity_bearing
+
+),
+
+cjk_character_pinyin as (
+
+    select * from {{ ref('cjk_character_pinyin') }}
+
+),
+
+short_name_keys as (
+
+    select first_name_match_key as name_key
+    from named_records
+    where length(first_name_match_key) <= {{ max_romanised_name_length }}
+    union
+    select last_name_match_key as name_key
+    from named_records
+    where length(last_name_match_key) <= {{ max_romanised_name_length }}
+
+),
+
+character_positions as (
+
+    {% for position in range(1, max_romanised_name_length + 1) %}
+        select {{ position }} as character_position
+        {% if not loop.last %}union all{% endif %}
+    {% endfor %}
+
+),
+
+name_characters as (
+
+    select
+        short_name_keys.name_key,
+        character_positions.character_position,
+        substring(short_name_keys.name_key, character_positions.character_position, 1) as name_character
+    from short_name_keys
+    inner join character_positions
+        on character_positions.character_position <= length(short_name_keys.name_key)
+
+),
+
+{# characters outside the table stay as they are; a key with none in it is not romanised #}
+romanised_name_keys as (
+
+    select
+        name_characters.name_key,
+        {{ dbt.listagg(
+            'coalesce(cjk_character_pinyin.pinyin, name_characters.name_character)',
+            "''",
+            'order by name_characters.character_position',
+        ) }} as romanised_name_key
+    from name_characters
+    left outer join cjk_character_pinyin
+        on name_characters.name_character = cjk_character_pinyin.cjk_character
+    group by name_characters.name_key
+    having count(cjk_character_pinyin.pinyin) > 0
+
+),
+
 final as (
 
     select
-        {{ dbt.concat(['source_table', "':'", 'source_record_id']) }} as record_key,
-        source_table,
-        source_record_id,
-        account_id,
-        email,
-        {{ sha256_hex('email') }} as email_sha256,
-        email_as_given,
-        {{ sha256_hex('email_as_given') }} as email_as_given_sha256,
-        provided_email_sha256,
-        phone,
-        loyalty_card_number,
-        lower(social_handle) as social_handle,
-        first_name,
-        last_name,
-        street_address,
-        city,
-        postal_code,
-        country_code,
-        gender,
-        {{ name_match_key('first_name') }} as first_name_key,
-        {{ name_match_key('last_name') }} as last_name_key,
-        upper({{ regex_replace('postal_code', "'[^0-9A-Za-z]'", "''") }}) as postal_code_key,
-        birth_date,
-        observed_at
-    from source_records
-    where is_identity_bearing
+        {{ dbt.concat(['named_records.source_table', "':'", 'named_records.source_record_id']) }} as record_key,
+        named_records.source_table,
+        named_records.source_record_id,
+        named_records.account_id,
+        named_records.email,
+        {{ sha256_hex('named_records.email') }} as email_sha256,
+        named_records.email_as_given,
+        {{ sha256_hex('named_records.email_as_given') }} as email_as_given_sha256,
+        named_records.provided_email_sha256,
+        named_records.phone,
+        named_records.loyalty_card_number,
+        lower(named_records.social_handle) as social_handle,
+        named_records.first_name,
+        named_records.last_name,
+        named_records.street_address,
+        named_records.city,
+        named_records.postal_code,
+        named_records.country_code,
+        named_records.gender,
+        coalesce(romanised_first_names.romanised_name_key, named_records.first_name_match_key) as first_name_key,
+        coalesce(romanised_last_names.romanised_name_key, named_records.last_name_match_key) as last_name_key,
+        upper({{ regex_replace('named_records.postal_code', "'[^0-9A-Za-z]'", "''") }}) as postal_code_key,
+        named_records.birth_date,
+        named_records.observed_at
+    from named_records
+    left outer join romanised_name_keys as romanised_first_names
+        on named_records.first_name_match_key = romanised_first_names.name_key
+    left outer join romanised_name_keys as romanised_last_names
+        on named_records.last_name_match_key = romanised_last_names.name_key
 
 )
 
