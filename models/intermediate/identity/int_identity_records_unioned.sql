@@ -9,6 +9,8 @@
     is keyed by its pinyin (李娜 gives li and na, as Li Na does), one
     character at a time through cjk_character_pinyin. Only short keys are
     looked at: Chinese family and given names are one to three characters.
+    A first name given as a common nickname is keyed by the name it stands
+    for (Bob by robert), through first_name_nicknames.
 #}
 {%- set max_romanised_name_length = 4 -%}
 
@@ -34,6 +36,12 @@ named_records as (
 cjk_character_pinyin as (
 
     select * from {{ ref('cjk_character_pinyin') }}
+
+),
+
+first_name_nicknames as (
+
+    select * from {{ ref('first_name_nicknames') }}
 
 ),
 
@@ -110,7 +118,11 @@ final as (
         named_records.postal_code,
         named_records.country_code,
         named_records.gender,
-        coalesce(romanised_first_names.romanised_name_key, named_records.first_name_match_key) as first_name_key,
+        coalesce(
+            first_name_nicknames.first_name,
+            romanised_first_names.romanised_name_key,
+            named_records.first_name_match_key
+        ) as first_name_key,
         coalesce(romanised_last_names.romanised_name_key, named_records.last_name_match_key) as last_name_key,
         upper({{ regex_replace('named_records.postal_code', "'[^0-9A-Za-z]'", "''") }}) as postal_code_key,
         named_records.birth_date,
@@ -120,6 +132,8 @@ final as (
         on named_records.first_name_match_key = romanised_first_names.name_key
     left outer join romanised_name_keys as romanised_last_names
         on named_records.last_name_match_key = romanised_last_names.name_key
+    left outer join first_name_nicknames
+        on named_records.first_name_match_key = first_name_nicknames.nickname
 
 )
 
