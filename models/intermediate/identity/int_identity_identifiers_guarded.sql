@@ -6,9 +6,11 @@
     identity_identifier_rules: such a value is shared, not personal. Owners,
     not addresses, are counted: a person's second address on a guest checkout
     does not make their phone a household's (email_owner_key in
-    int_identity_identifiers_unpivoted). A blocked address owns nothing: the
-    shop's receipt mailbox typed in at the till next to a customer's phone
-    is not a second owner of that phone. Likewise a name given the wrong way
+    int_identity_identifiers_unpivoted), and an owner whose address is an
+    initial and a family name (wthompson@) is not counted next to an owner
+    who spells that name out (william.thompson@). A blocked address owns
+    nothing: the shop's receipt mailbox typed in at the till next to a
+    customer's phone is not a second owner of that phone. Likewise a name given the wrong way
     round is not a second first name: the first-name guard fires only when the
     full names, read either way round, are too many as well.
 #}
@@ -134,7 +136,8 @@ owner_counted_identifiers as (
         identifiers.first_name_key,
         identifiers.full_name_key,
         identifiers.email_key,
-        case when blocked_emails.email_key is null then identifiers.email_owner_key end as email_owner_key
+        case when blocked_emails.email_key is null then identifiers.email_owner_key end as email_owner_key,
+        case when blocked_emails.email_key is null then identifiers.email_owner_letters end as email_owner_letters
     from identifiers
     left outer join blocked_emails
         on identifiers.email_key = blocked_emails.email_key
@@ -152,6 +155,74 @@ value_distinct_counts as (
 
 ),
 
+{# the values whose owners outnumber their rule get a second look, below #}
+values_with_many_owners as (
+
+    select
+        value_distinct_counts.identifier_type,
+        value_distinct_counts.identifier_value
+    from value_distinct_counts
+    inner join identifier_rules
+        on value_distinct_counts.identifier_type = identifier_rules.identifier_type
+    where value_distinct_counts.linked_email_owners > identifier_rules.max_linked_email_owners
+
+),
+
+value_owners as (
+
+    select
+        owner_counted_identifiers.identifier_type,
+        owner_counted_identifiers.identifier_value,
+        owner_counted_identifiers.email_owner_key,
+        min(owner_counted_identifiers.email_owner_letters) as email_owner_letters
+    from owner_counted_identifiers
+    inner join values_with_many_owners
+        on
+            owner_counted_identifiers.identifier_type = values_with_many_owners.identifier_type
+            and owner_counted_identifiers.identifier_value = values_with_many_owners.identifier_value
+    where owner_counted_identifiers.email_owner_letters is not null
+    group by
+        owner_counted_identifiers.identifier_type,
+        owner_counted_identifiers.identifier_value,
+        owner_counted_identifiers.email_owner_key
+
+),
+
+{#
+    An owner whose letters are an initial and a family name that a longer
+    owner of the same value spells out is that owner: w + thompson in
+    william + thompson, p + hughes in hughes + pamela.
+#}
+abbreviated_owners as (
+
+    select
+        short_owners.identifier_type,
+        short_owners.identifier_value,
+        count(distinct short_owners.email_owner_key) as abbreviated_owners
+    from value_owners as short_owners
+    inner join value_owners as long_owners
+        on
+            short_owners.identifier_type = long_owners.identifier_type
+            and short_owners.identifier_value = long_owners.identifier_value
+            and length(long_owners.email_owner_letters) > length(short_owners.email_owner_letters)
+    where
+        (
+            substring(short_owners.email_owner_letters, 1, 1) = substring(long_owners.email_owner_letters, 1, 1)
+            and substring(
+                long_owners.email_owner_letters,
+                length(long_owners.email_owner_letters) - length(short_owners.email_owner_letters) + 2
+            ) = substring(short_owners.email_owner_letters, 2)
+        )
+        or (
+            substring(long_owners.email_owner_letters, 1, length(short_owners.email_owner_letters) - 1)
+            = substring(short_owners.email_owner_letters, 2)
+            and substring(long_owners.email_owner_letters, length(short_owners.email_owner_letters), 1)
+            = substring(short_owners.email_owner_letters, 1, 1)
+        )
+    group by short_owners.identifier_type, short_owners.identifier_value
+
+),
+
 value_counts as (
 
     select
@@ -163,11 +234,16 @@ value_counts as (
         value_distinct_counts.linked_full_names,
         value_distinct_counts.linked_emails,
         value_distinct_counts.linked_email_owners
+        - coalesce(abbreviated_owners.abbreviated_owners, 0) as linked_email_owners
     from value_totals
     inner join value_distinct_counts
         on
             value_totals.identifier_type = value_distinct_counts.identifier_type
             and value_totals.identifier_value = value_distinct_counts.identifier_value
+    left outer join abbreviated_owners
+        on
+            value_totals.identifier_type = abbreviated_owners.identifier_type
+            and value_totals.identifier_value = abbreviated_owners.identifier_value
 
 ),
 

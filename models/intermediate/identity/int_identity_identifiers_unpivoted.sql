@@ -15,6 +15,9 @@
     address, like a hash-only one, is its own owner. Sorting letters is the
     dearest step here, so owner keys are given only to identifiers whose rule
     in identity_identifier_rules counts owners (max_linked_email_owners).
+    email_owner_letters keeps the letters in their order for the guard, which
+    also sees an initial and a family name (wthompson@) as the owner of the
+    same name spelt out (william.thompson@).
 
     full_name_key lets the first-name guard see a swapped name (Bouchet
     Adrien for Adrien Bouchet) as the same name: the two name keys in
@@ -107,7 +110,10 @@ final as (
             when unpivoted.email_owner_letters is not null
                 then {{ dbt.concat(["'letters:'", customer360.sorted_characters('unpivoted.email_owner_letters')]) }}
             else unpivoted.email_key
-        end as email_owner_key
+        end as email_owner_key,
+        case
+            when identifier_rules.max_linked_email_owners is not null then unpivoted.email_owner_letters
+        end as email_owner_letters
     from unpivoted
     left outer join identifier_rules
         on unpivoted.identifier_type = identifier_rules.identifier_type
