@@ -8,6 +8,7 @@ resource type and status, plus the nodes that failed and why.
 
 from __future__ import annotations
 
+import atexit
 import gc
 import json
 import os
@@ -127,6 +128,10 @@ class DbtSession:
             # garbage is collected first, so that none of it is frozen for good.
             gc.collect()
             gc.freeze()
+            # Frozen objects are never freed, not even when the interpreter exits, and DuckDB's
+            # Python binding then reports each of its own still alive as a leak on stderr.
+            # Thawed at exit, they are collected with the rest.
+            atexit.register(gc.unfreeze)
         return dbtRunner(manifest=self._manifest)
 
     def invoke(self, args: tuple[str, ...] | list[str], env: dict[str, str] | None = None) -> DbtOutcome:
