@@ -10,9 +10,10 @@
     initial and a family name (wthompson@) is not counted next to an owner
     who spells that name out (william.thompson@). A blocked address owns
     nothing: the shop's receipt mailbox typed in at the till next to a
-    customer's phone is not a second owner of that phone. Likewise a name given the wrong way
-    round is not a second first name: the first-name guard fires only when the
-    full names, read either way round, are too many as well.
+    customer's phone is not a second owner of that phone. Likewise a name
+    given the wrong way round is not a second first name: the first-name guard
+    fires only when the full names, read either way round, are too many as
+    well.
 #}
 
 with
@@ -188,11 +189,7 @@ value_owners as (
 
 ),
 
-{#
-    An owner whose letters are an initial and a family name that a longer
-    owner of the same value spells out is that owner: w + thompson in
-    william + thompson, p + hughes in hughes + pamela.
-#}
+{# an owner whose letters another owner of the value spells out (wthompson, williamthompson) is that owner #}
 abbreviated_owners as (
 
     select
@@ -204,21 +201,7 @@ abbreviated_owners as (
         on
             short_owners.identifier_type = long_owners.identifier_type
             and short_owners.identifier_value = long_owners.identifier_value
-            and length(long_owners.email_owner_letters) > length(short_owners.email_owner_letters)
-    where
-        (
-            substring(short_owners.email_owner_letters, 1, 1) = substring(long_owners.email_owner_letters, 1, 1)
-            and substring(
-                long_owners.email_owner_letters,
-                length(long_owners.email_owner_letters) - length(short_owners.email_owner_letters) + 2
-            ) = substring(short_owners.email_owner_letters, 2)
-        )
-        or (
-            substring(long_owners.email_owner_letters, 1, length(short_owners.email_owner_letters) - 1)
-            = substring(short_owners.email_owner_letters, 2)
-            and substring(long_owners.email_owner_letters, length(short_owners.email_owner_letters), 1)
-            = substring(short_owners.email_owner_letters, 1, 1)
-        )
+    where {{ is_initial_and_family_name('short_owners.email_owner_letters', 'long_owners.email_owner_letters') }}
     group by short_owners.identifier_type, short_owners.identifier_value
 
 ),
