@@ -10,7 +10,9 @@
     character at a time through cjk_character_pinyin. Only short keys are
     looked at: Chinese family and given names are one to three characters.
     A first name given as a common nickname is keyed by the name it stands
-    for (Bob by robert), through first_name_nicknames.
+    for (Bob by robert), through first_name_nicknames; a romanised key too,
+    so that a name in characters still keys as its pinyin does (丹 and Dan
+    both by daniel).
 #}
 {%- set max_romanised_name_length = 4 -%}
 
@@ -132,8 +134,11 @@ final as (
         on named_records.first_name_match_key = romanised_first_names.name_key
     left outer join romanised_name_keys as romanised_last_names
         on named_records.last_name_match_key = romanised_last_names.name_key
+    {# after romanising, so that 丹 (dan) keys as Dan does #}
     left outer join first_name_nicknames
-        on named_records.first_name_match_key = first_name_nicknames.nickname
+        on
+            coalesce(romanised_first_names.romanised_name_key, named_records.first_name_match_key)
+            = first_name_nicknames.nickname
 
 )
 
