@@ -13,6 +13,12 @@ after generating day 1 of the same seed, day 1 (about 1% of customers changed)
 through the same steps. Both days' durations come from the pipeline's run log
 (the project is parsed once per process, outside the day), and their ratio is
 printed: the target is an increment under a quarter of the full build.
+
+The machines are shared, and the same unchanged step can take a third longer
+from one run to the next. Two figures say how much of a step's time was the
+machine's: a fixed DuckDB workload (``c360.speed_probe``) runs before the first
+step and after the last, and each step reports the seconds in which every busy
+task waited for storage (Linux pressure stall information).
 """
 
 from __future__ import annotations
@@ -56,19 +62,47 @@ class StepResult:
     # read back from a slow disk.
     cpu_seconds: float = 0.0
     disk_read_mib: float = 0.0
+    # Seconds in which every busy task on the machine waited for storage (Linux pressure
+    # stall information), the part of the wall time no CPU could use; None where unknown.
+    io_stalled_seconds: float | None = None
 
 
 # getrusage counts file system input in blocks of 512 bytes, whatever the device's block size.
 RUSAGE_BLOCK_BYTES = 512
+IO_PRESSURE_FILE = Path("/proc/pressure/io")
+SPEED_PROBE_STEPS = ("machine speed probe (start)", "machine speed probe (end)")
+
+
+def io_stalled_total(pressure_file: Path = IO_PRESSURE_FILE) -> float | None:
+    """Seconds since boot in which all non-idle tasks stalled on I/O ("full" line), or None."""
+    try:
+        lines = pressure_file.read_text().splitlines()
+    except OSError:
+        return None
+    for line in lines:
+        kind, *fields = line.split()
+        if kind == "full":
+            values = dict(field.split("=", 1) for field in fields)
+            if "total" in values:
+                return int(values["total"]) / 1_000_000
+    return None
+
+
+def speed_probe_step(step: str) -> tuple[str, list[str]]:
+    """The fixed workload of c360.speed_probe as a step, measured like every other."""
+    return (step, [sys.executable, "-m", "c360.speed_probe"])
 
 
 def measure(step: str, command: list[str], env: dict[str, str]) -> StepResult:
     """Run ``command``; return its wall time, CPU time, disk reads and peak RSS (it and its children)."""
     print(f"[{step}] {' '.join(command)}", flush=True)
+    stalled_before = io_stalled_total()
     started = time.perf_counter()
     process = subprocess.Popen(command, cwd=PROJECT_ROOT, env=env)
     _, status, usage = os.wait4(process.pid, 0)
     seconds = time.perf_counter() - started
+    stalled_after = io_stalled_total()
+    io_stalled = None if stalled_before is None or stalled_after is None else stalled_after - stalled_before
     # Linux reports wait4's ru_maxrss in KiB as the larger of the step's own peak and
     # that of every descendant it reaped, so threads and worker processes are covered;
     # the times and block counts are summed over the same processes.
@@ -79,11 +113,12 @@ def measure(step: str, command: list[str], env: dict[str, str]) -> StepResult:
         os.waitstatus_to_exitcode(status) == 0,
         cpu_seconds=usage.ru_utime + usage.ru_stime,
         disk_read_mib=usage.ru_inblock * RUSAGE_BLOCK_BYTES / 2**20,
+        io_stalled_seconds=io_stalled,
     )
     print(
         f"[{step}] {'ok' if result.succeeded else 'FAILED'} in {seconds:,.1f} s"
-        f" (CPU {result.cpu_seconds:,.1f} s, read from disk {result.disk_read_mib:,.0f} MiB),"
-        f" peak {result.peak_memory_mib:,.0f} MiB",
+        f" (CPU {result.cpu_seconds:,.1f} s, read from disk {result.disk_read_mib:,.0f} MiB,"
+        f" I/O stalled {_seconds(result.io_stalled_seconds)}), peak {result.peak_memory_mib:,.0f} MiB",
         flush=True,
     )
     return result
@@ -111,8 +146,9 @@ def run(args: argparse.Namespace) -> int:
     if args.skip_generate:
         customers = generated_customers(work_dir) or customers
         steps = [(step, command) for step, command in steps if step not in DATA_STEPS]
+    start_probe, end_probe = (speed_probe_step(step) for step in SPEED_PROBE_STEPS)
     results = []
-    for step, command in steps:
+    for step, command in [start_probe, *steps]:
         results.append(measure(step, command, env))
         if not results[-1].succeeded:
             break
@@ -120,6 +156,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.skip_increment and all(result.succeeded for result in results):
         increment_results, increment = run_increment(customers, work_dir, env)
         results += increment_results
+    results.append(measure(*end_probe, env))
     report(results, customers, work_dir, increment)
     return 0 if all(result.succeeded for result in results) else 1
 
@@ -275,12 +312,22 @@ def benchmark_steps(customers: int, work_dir: Path) -> list[tuple[str, list[str]
 def report(results: list[StepResult], customers: int, work_dir: Path, increment: dict | None = None) -> None:
     print(f"\nBenchmark: {customers:,} customers on DuckDB ({os.cpu_count()} cores)")
     width = max([34, *(len(result.step) for result in results)])
-    print(f"{'step':<{width}} {'wall time':>12} {'CPU time':>12} {'disk reads':>12} {'peak memory':>14}")
+    print(
+        f"{'step':<{width}} {'wall time':>12} {'CPU time':>12} {'disk reads':>12} {'I/O stalled':>12}"
+        f" {'peak memory':>14}"
+    )
     for result in results:
         status = "" if result.succeeded else "  FAILED"
         print(
             f"{result.step:<{width}} {result.seconds:>10.1f} s {result.cpu_seconds:>10.1f} s"
-            f" {result.disk_read_mib:>8,.0f} MiB {result.peak_memory_mib:>10,.0f} MiB{status}"
+            f" {result.disk_read_mib:>8,.0f} MiB {_seconds(result.io_stalled_seconds):>12}"
+            f" {result.peak_memory_mib:>10,.0f} MiB{status}"
+        )
+    probes = [r for r in results if r.step in SPEED_PROBE_STEPS and r.succeeded]
+    if probes:
+        print(
+            "machine speed probe (the same DuckDB work each time; lower is faster): "
+            + ", ".join(f"{r.seconds:.1f} s" for r in probes)
         )
     if any(r.step in ("generate", "load") for r in results):
         generate_and_load = sum(r.seconds for r in results if r.step in ("generate", "load"))

@@ -5,7 +5,8 @@ from __future__ import annotations
 import os
 import sys
 
-from c360.benchmark import measure
+from c360.benchmark import io_stalled_total, measure
+from c360.speed_probe import run_probe
 
 # Busy for 0.4 s of user CPU, then holds 64 MiB, so every figure has something to show.
 BUSY_CHILD = """
@@ -31,3 +32,36 @@ def test_measure_reports_a_failed_step():
     result = measure("failing child", [sys.executable, "-c", "raise SystemExit(3)"], dict(os.environ))
 
     assert not result.succeeded
+
+
+def test_measure_reports_io_stall_time_where_the_kernel_tells_it():
+    result = measure("busy child", [sys.executable, "-c", BUSY_CHILD], dict(os.environ))
+
+    if io_stalled_total() is None:
+        assert result.io_stalled_seconds is None
+    else:
+        assert 0 <= result.io_stalled_seconds <= result.seconds + 1
+
+
+def test_io_stall_total_reads_the_full_line_of_the_pressure_file(tmp_path):
+    pressure = tmp_path / "io"
+    pressure.write_text(
+        "some avg10=0.59 avg60=0.34 avg300=0.28 total=46872409\n"
+        "full avg10=0.44 avg60=0.30 avg300=0.22 total=34414842\n"
+    )
+
+    assert io_stalled_total(pressure) == 34.414842
+    assert io_stalled_total(tmp_path / "missing") is None
+    pressure.write_text("some avg10=0.59 avg60=0.34 avg300=0.28 total=46872409\n")
+    assert io_stalled_total(pressure) is None
+
+
+def test_speed_probe_does_the_same_work_for_the_same_rows():
+    small = run_probe(rows=1_000)
+    again = run_probe(rows=1_000)
+    larger = run_probe(rows=200_000)
+
+    # Every row counted once per bucket, plus one bucket row and one first-ranked digest per bucket.
+    assert small["checksum"] == again["checksum"] == 1_000 + 2 * 1_000
+    assert larger["checksum"] == 200_000 + 2 * 100_003
+    assert small["seconds"] > 0
