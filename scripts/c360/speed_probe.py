@@ -1,16 +1,16 @@
 """A fixed DuckDB workload that says how fast the machine is at the moment it runs.
 
-The benchmark's machines are shared: the same unchanged models have taken from
-60 to 81 s to build on one afternoon. ``c360 benchmark`` runs this probe before
+The benchmark's machines are shared: the same unchanged staging models have
+taken from 60 to 81 s to build on one day. ``c360 benchmark`` runs this probe before
 its first step and after its last, so that a step's figure can be read against
 the machine's speed at the time: a slow step on a slow-probing machine is the
 machine; a slow step on a fast-probing one is the step.
 
 The work is the kind the warehouse does (text digests, a regular expression,
-a hash aggregate over text keys, a window over sorted partitions) on generated
+a hash aggregate, a window over sorted partitions) on generated
 rows, in memory, on two threads like the dbt profile. It must never change:
 probes are only comparable if they did the same work. The checksum printed
-with the time proves it did.
+with the time shows that it worked on the same rows.
 
     python -m c360.speed_probe [--rows N]
 """
