@@ -1,17 +1,20 @@
 """``C360_DUCKDB_THREADS``: the on-run-start hook that sets DuckDB's threads per query.
 
 The hook's statement is read back from run_results.json (dbt records what each
-hook ran); what DuckDB does with ``set threads`` is the engine's business.
+hook ran); one test also asks DuckDB what it was told, in one process running
+several invocations, as the pipeline does.
 """
 
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from conftest import run_dbt
+from conftest import PROJECT_ROOT, dbt_environment, run_dbt
 
 pytestmark = pytest.mark.dbt
 
@@ -58,3 +61,41 @@ def test_engine_threads_refuse_what_is_not_a_thread_count(tmp_path: Path, value:
     assert result.returncode != 0
     assert "C360_DUCKDB_THREADS must be a whole number of DuckDB threads per query, from 1" in result.stdout
     assert f"it is '{value}'" in result.stdout
+
+
+# Three pairs of invocations (seed, which runs the hooks, then show) in one process: DuckDB's own
+# count first, then one more than that, then the variable unset again. Prints what DuckDB said.
+THREADS_SEEN_IN_ONE_PROCESS = """
+import json, os, sys
+from dbt.cli.main import dbtRunner
+
+runner = dbtRunner()
+paths = sys.argv[1:]
+seen = []
+for step in ("engine default", "set", "unset again"):
+    os.environ["C360_DUCKDB_THREADS"] = str(seen[0] + 1) if step == "set" else ""
+    assert runner.invoke(["seed", "--select", "value_tiers", *paths]).success, step
+    shown = runner.invoke(["show", "--inline", "select current_setting('threads') as threads", *paths])
+    assert shown.success, step
+    seen.append(int(shown.result.results[0].agate_table.rows[0][0]))
+print("threads seen:", json.dumps(seen))
+"""
+
+
+def test_engine_threads_reach_duckdb_and_unset_restores_its_default_in_one_process(tmp_path: Path) -> None:
+    environment = dbt_environment(
+        {"C360_TARGET": "dev", "C360_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb")}
+    )
+    paths = ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+    result = subprocess.run(
+        [sys.executable, "-c", THREADS_SEEN_IN_ONE_PROCESS, *paths],
+        cwd=PROJECT_ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    seen_line = [line for line in result.stdout.splitlines() if line.startswith("threads seen:")]
+    default, requested, after = json.loads(seen_line[-1].removeprefix("threads seen:"))
+    assert (requested, after) == (default + 1, default)
