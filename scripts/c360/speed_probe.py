@@ -23,7 +23,7 @@ import time
 
 # Sized to take a few seconds on the 2-core machines the figures come from.
 DEFAULT_ROWS = 4_000_000
-# The dbt profile's DuckDB threads: the probe loads the machine as a build does.
+# The cores of the machines the figures come from: the probe loads them as a build does.
 PROBE_THREADS = 2
 
 PROBE_QUERIES = (
