@@ -155,3 +155,37 @@ def test_a_new_day_keeps_known_ids_unless_a_change_is_logged(identity_warehouse)
         """
     )
     assert not clusters_per_id, f"customer ids spanning several clusters: {clusters_per_id[:5]}"
+
+
+# The tables that outlive a run; the rest of the chain is rebuilt by every run.
+LASTING_IDENTITY_TABLES = {"int_identity_customer_ids_assigned", "int_identity_customer_id_changes_logged"}
+
+
+def test_the_rebuilt_chain_stores_text_uncompressed_and_lasting_tables_compressed(identity_warehouse):
+    tables = identity_warehouse.query(
+        """
+        select schema_name, table_name, sql
+        from duckdb_tables()
+        where schema_name in ('main_intermediate', 'main_marts', 'main_restricted')
+        """
+    )
+    chain = {
+        name: sql
+        for schema, name, sql in tables
+        if schema == "main_intermediate" and name.startswith(("int_identity_", "int_customer"))
+    }
+    rebuilt = {name: sql for name, sql in chain.items() if name not in LASTING_IDENTITY_TABLES}
+    assert chain.keys() >= LASTING_IDENTITY_TABLES, sorted(chain)
+    some_rebuilt = {"int_identity_identifiers_unpivoted", "int_customer_records_assigned"}
+    assert rebuilt.keys() >= some_rebuilt, sorted(chain)
+    for name, sql in rebuilt.items():
+        text_columns = sql.count(" VARCHAR")
+        assert text_columns > 0, f"{name} has no text column: {sql}"
+        assert sql.count(" VARCHAR USING COMPRESSION Uncompressed") == text_columns, sql
+    kept_compressed = LASTING_IDENTITY_TABLES | {
+        name for schema, name, _ in tables if schema != "main_intermediate"
+    }
+    assert "bridge_customer_source_records" in kept_compressed
+    for schema, name, sql in tables:
+        if name in kept_compressed:
+            assert "USING COMPRESSION" not in sql, f"{schema}.{name} should keep DuckDB's compression"

@@ -3,6 +3,7 @@
         materialized='incremental',
         full_refresh=false,
         on_schema_change='fail',
+        meta={'compress_text': true},
     )
 }}
 {#

@@ -5,6 +5,7 @@
         incremental_strategy='delete+insert',
         full_refresh=false,
         on_schema_change='fail',
+        meta={'compress_text': true},
     )
 }}
 {#
