@@ -20,14 +20,16 @@
     other is written. Numbers and dates keep their compression: it is cheap.
     The column types are DuckDB's own, read with `describe` from the query, so
     the table is exactly what `create table as` would have made. Temporary
-    tables (an incremental run's new rows) and contracted models keep the
-    adapter's path; an incremental model's later rows go into the table
-    created here and are stored as its columns say.
+    tables (an incremental run's new rows), contracted models and models with
+    a `sql_header` (which `describe` would not see) keep the adapter's path;
+    an incremental model's later rows go into the table created here and are
+    stored as its columns say.
 #}
 {% macro duckdb__create_table_as(temporary, relation, compiled_code, language='sql', partitioned_by=none, sorted_by=none) -%}
     {%- set contract = config.get('contract') -%}
     {%- if language == 'sql' and not temporary and not (contract and contract.enforced)
-        and not partitioned_by and not sorted_by and not is_text_compressed() -%}
+        and not partitioned_by and not sorted_by and config.get('sql_header') is none
+        and not is_text_compressed() -%}
         {{ create_table_with_plain_text_as(relation, compiled_code) }}
     {%- else -%}
         {{ dbt.duckdb__create_table_as(temporary, relation, compiled_code, language, partitioned_by, sorted_by) }}
@@ -36,8 +38,6 @@
 
 {% macro create_table_with_plain_text_as(relation, compiled_code) -%}
     {%- set columns = run_query('describe ' ~ compiled_code) -%}
-    {%- set sql_header = config.get('sql_header', none) -%}
-    {{ sql_header if sql_header is not none }}
     create table {{ relation }} (
         {%- for column in columns %}
         {{ adapter.quote(column['column_name']) }} {{ column['column_type'] }}
