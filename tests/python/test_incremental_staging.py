@@ -1,9 +1,10 @@
-"""Incremental builds: base models and the golden record built batch by batch equal a rebuild from scratch.
+"""Incremental builds: base models, the golden record and the facts built batch by batch equal a rebuild.
 
 The base staging models are incremental (see docs/staging_pattern.md), and so
 is the golden record, rebuilt per customer whose inputs changed (see
-docs/identity_resolution.md). Their result must not depend on how the deliveries were
-split into builds. One scenario per engine loads and builds batch by batch,
+docs/identity_resolution.md), and fct_customer_interactions, rebuilt per source
+record (see docs/pipeline.md). Their result must not depend on how the
+deliveries were split into builds. One scenario per engine loads and builds batch by batch,
 including the cases an incremental build can get wrong:
 
 - generated days with re-delivered duplicates and late, out-of-order versions;
@@ -12,10 +13,14 @@ including the cases an incremental build can get wrong:
 - a batch delivered again with fewer rows and a changed value (the loader
   replaces it; rows only the old delivery had must disappear, and so must
   golden-record rows of customers left without records);
-- new customers, changed profiles and records moving between customers.
+- new customers, changed profiles and records moving between customers;
+- two customers merged by a new loyalty member carrying one's email and the
+  other's card: the records of the one whose id goes are not delivered again,
+  yet their touches (email events through the subscriber, web events through
+  the account and its devices) change customer.
 
-After the last build every base table and every golden-record table built per
-customer is compared, row for row and column for column, with a
+After the last build every base table, every golden-record table built per
+customer and the facts built per source record are compared, row for row and column for column, with a
 ``--full-refresh`` rebuild of the same raw data (customer ids are kept across
 it, see int_identity_customer_ids_assigned).
 """
@@ -51,7 +56,19 @@ PER_CUSTOMER_MODELS = (
     "int_customers_profiled",
     "int_customers_survived",
 )
+# The facts built per source record, with what they read; `customer_resolved_at` says when a
+# row was written, so it differs from a rebuild by design and is left out of the comparison.
+FACTS = "+fct_customer_interactions"
+FACT_COLUMNS = {
+    "fct_customer_interactions": (
+        "interaction_id, customer_id, source_record_id, product_id, source_table, channel, "
+        "interaction_type, customer_match_method, occurred_date, occurred_at, delivered_batch_id, delivered_at"
+    ),
+}
 LATE_ORDER_ID = "SO-LATE-PARENT"
+ONLY_FIRST_DELIVERY_ORDER_ID = "SO-ONLY-FIRST-DELIVERY"
+ONLY_FIRST_DELIVERY_ACCOUNT_ID = "WA-ONLY-FIRST-DELIVERY"
+SIGNED_IN_EVENT_ID = "WE-SIGNED-IN-ONLY-FIRST-DELIVERY"
 LATE_ITEM_ID = "SOI-LATE-CHILD"
 
 
@@ -102,6 +119,103 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
     return child_dir, parent_dir
 
 
+def merging_batch(data_dir: Path, work_dir: Path, fetch, schema: str) -> tuple[Path, tuple[str, str]]:
+    """A loyalty member with customer A's email and customer B's card, both built already, and
+    an event signed in to the account that only day 1's first delivery has.
+
+    A and B each have a subscriber with email events and an account with web events on a device
+    that also has events signed out, so that whichever id goes, touches move that are reached
+    only through another record or through the device. The member
+    has no name, so no guard counts a second first name on the email or the card. Returns the
+    batch and the two customer ids."""
+    customers = fetch(f"""
+        select
+            bridge.customer_id,
+            min(subscribers.email) as email,
+            min(members.card_number) as card_number
+        from {schema}.bridge_customer_source_records as bridge
+        left outer join {schema.replace("marts", "staging")}.stg_email__subscribers as subscribers
+            on bridge.source_table = 'email_subscribers' and bridge.source_record_id = subscribers.subscriber_id
+            and subscribers.subscriber_id in (
+                select subscriber_id from {schema.replace("marts", "staging")}.stg_email__events)
+        left outer join {schema.replace("marts", "staging")}.stg_loyalty__members as members
+            on bridge.source_table = 'loyalty_members' and bridge.source_record_id = members.member_id
+        where bridge.customer_id in (
+            select customer_id from {schema}.bridge_customer_source_records
+            where source_table = 'web_accounts' and source_record_id in (
+                select signed_in.account_id from {schema.replace("marts", "staging")}.stg_web__events as signed_in
+                inner join {schema.replace("marts", "staging")}.stg_web__events as anonymous
+                    on signed_in.anonymous_id = anonymous.anonymous_id and anonymous.account_id is null))
+        group by bridge.customer_id
+        having min(subscribers.email) is not null and min(members.card_number) is not null
+        order by bridge.customer_id
+        limit 2
+    """)
+    assert len(customers) == 2, customers
+    (customer_a, email, _), (customer_b, _, card_number) = customers
+    header, _ = read_rows(data_dir / day_folder_name(0) / "loyalty_members.csv")
+    member = {
+        "member_id": "LM-MERGING-TWO",
+        "card_number": card_number,
+        "email": email,
+        "country": "US",
+        "tier": "bronze",
+        "points_balance": "0",
+        "enrolled_at": "2026-01-02 10:00:00",
+        "updated_at": "2026-01-02 10:00:00",
+    }
+    batch_dir = work_dir / "merging_member"
+    write_rows(batch_dir / "loyalty_members.csv", header, [[member.get(column, "") for column in header]])
+    # and an event of the account only day 1's first delivery has: it loses its customer with it
+    header, _ = read_rows(data_dir / day_folder_name(0) / "web_events.csv")
+    event = {
+        "event_id": SIGNED_IN_EVENT_ID,
+        "account_id": ONLY_FIRST_DELIVERY_ACCOUNT_ID,
+        "anonymous_id": "device-only-first-delivery",
+        "platform": "web",
+        "event_type": "login",
+        "occurred_at": "2026-01-02 10:00:00",
+    }
+    write_rows(batch_dir / "web_events.csv", header, [[event.get(column, "") for column in header]])
+    return batch_dir, (customer_a, customer_b)
+
+
+def first_delivery_of_day_1(data_dir: Path, work_dir: Path) -> Path:
+    """Day 1 with an order and a web account more, which its re-delivery will not have."""
+    first_delivery = work_dir / "first_delivery" / day_folder_name(1)
+    shutil.copytree(data_dir / day_folder_name(1), first_delivery)
+    header, orders = read_rows(first_delivery / "shop_orders.csv")
+    order = {
+        "order_id": ONLY_FIRST_DELIVERY_ORDER_ID,
+        "guest_email": "only.first.delivery@example.org",
+        "sales_channel": "online",
+        "order_status": "delivered",
+        "currency": "USD",
+        "order_total": "12.00",
+        "ordered_at": "2026-01-01 10:00:00",
+        "updated_at": "2026-01-01 11:00:00",
+    }
+    write_rows(
+        first_delivery / "shop_orders.csv", header, [*orders, [order.get(column, "") for column in header]]
+    )
+    header, accounts = read_rows(first_delivery / "web_accounts.csv")
+    account = {
+        "account_id": ONLY_FIRST_DELIVERY_ACCOUNT_ID,
+        "email": "only.first.delivery.account@example.org",
+        "first_name": "Ona",
+        "last_name": "Firstdelivery",
+        "country": "US",
+        "created_at": "2026-01-01 10:00:00",
+        "updated_at": "2026-01-01 10:00:00",
+    }
+    write_rows(
+        first_delivery / "web_accounts.csv",
+        header,
+        [*accounts, [account.get(column, "") for column in header]],
+    )
+    return first_delivery
+
+
 def shrunk_redelivery(data_dir: Path, work_dir: Path) -> tuple[Path, set[str]]:
     """Day 1 again, its orders file cut to half with one status changed; returns the dropped order ids."""
     redelivered = work_dir / day_folder_name(1)
@@ -130,22 +244,45 @@ def golden_record_tables(fetch: Callable[[str], list[tuple]], schema: str) -> di
     return {name: sorted(fetch(f"select * from {schema}.{name}"), key=repr) for name in PER_CUSTOMER_MODELS}
 
 
+def fact_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
+    return {
+        name: sorted(fetch(f"select {columns} from {schema}.{name}"), key=repr)
+        for name, columns in FACT_COLUMNS.items()
+    }
+
+
 def run_scenario(
-    env: dict[str, str], work_dir: Path, data_dir: Path, fetch, staging_schema: str, intermediate_schema: str
+    env: dict[str, str],
+    work_dir: Path,
+    data_dir: Path,
+    fetch,
+    staging_schema: str,
+    intermediate_schema: str,
+    marts_schema: str,
 ) -> None:
     target = loader_target(env)
     run_dbt(["seed"], env, work_dir)
 
     def build(*extra: str) -> None:
-        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, *extra], env, work_dir)
+        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, FACTS, *extra], env, work_dir)
 
     load_batch(data_dir / day_folder_name(0), target)
     build()
 
     child_dir, parent_dir = late_parent_batches(data_dir, work_dir)
-    load_batch(data_dir / day_folder_name(1), target)
+    merging_dir, merged_customers = merging_batch(data_dir, work_dir, fetch, marts_schema)
+    load_batch(first_delivery_of_day_1(data_dir, work_dir), target)
     load_batch(child_dir, target)
+    load_batch(merging_dir, target)
     build()
+    merged = fetch(
+        f"select count(distinct assignments.customer_id) from {intermediate_schema}.int_identity_customer_ids_assigned "
+        f"as assignments where assignments.previous_customer_id in {merged_customers} "
+        f"or assignments.customer_id in {merged_customers}"
+    )
+    assert merged == [(1,)], f"the member merges customers {merged_customers}"
+    signed_in = f"select customer_match_method from {marts_schema}.fct_customer_interactions where source_record_id = '{SIGNED_IN_EVENT_ID}'"
+    assert fetch(signed_in) == [("web_account",)], "the event reaches its account's customer"
     reason = f"select quarantine_reason from {staging_schema}.base_shop__order_items where order_item_id = '{LATE_ITEM_ID}'"
     assert fetch(reason) == [("orphan_record",)], "an item without its order is quarantined as an orphan"
 
@@ -170,9 +307,25 @@ def run_scenario(
         )
     }
     assert {row[0] for row in leftovers} <= dropped_elsewhere, "rows only the old delivery had are gone"
+    vanished_touches = fetch(
+        f"select count(*) from {marts_schema}.fct_customer_interactions "
+        f"where source_record_id = '{ONLY_FIRST_DELIVERY_ORDER_ID}'"
+    )
+    assert vanished_touches == [(0,)], "touches of an order only the replaced delivery had are gone"
+    assert fetch(signed_in) == [("unmatched",)], (
+        "an event whose account is no longer delivered reaches nobody"
+    )
 
     incremental = base_tables(fetch, staging_schema)
     incremental_golden = golden_record_tables(fetch, intermediate_schema)
+    incremental_facts = fact_tables(fetch, marts_schema)
+    writes = fetch(
+        f"select customer_resolved_at, count(*) from {marts_schema}.fct_customer_interactions "
+        "group by customer_resolved_at order by customer_resolved_at"
+    )
+    assert len(writes) == 3 and writes[-1][1] < sum(count for _, count in writes) / 4, (
+        f"each build after the first rewrites only the touches it can change: {writes}"
+    )
     build("--full-refresh")
     rebuilt = base_tables(fetch, staging_schema)
     for name, rows in rebuilt.items():
@@ -184,6 +337,14 @@ def run_scenario(
             f"{name}: the incremental build differs from a rebuild; "
             f"missing {sorted(set(rows) - set(incremental_golden[name]), key=repr)[:3]}, "
             f"extra {sorted(set(incremental_golden[name]) - set(rows), key=repr)[:3]}"
+        )
+    rebuilt_facts = fact_tables(fetch, marts_schema)
+    for name, rows in rebuilt_facts.items():
+        assert rows, f"{name} is empty"
+        assert incremental_facts[name] == rows, (
+            f"{name}: the incremental build differs from a rebuild; "
+            f"missing {sorted(set(rows) - set(incremental_facts[name]), key=repr)[:3]}, "
+            f"extra {sorted(set(incremental_facts[name]) - set(rows), key=repr)[:3]}"
         )
 
 
@@ -202,7 +363,7 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
         with duckdb.connect(str(path), read_only=True) as connection:
             return connection.execute(sql).fetchall()
 
-    run_scenario(env, tmp_path, generated_days, fetch, "main_staging", "main_intermediate")
+    run_scenario(env, tmp_path, generated_days, fetch, "main_staging", "main_intermediate", "main_marts")
 
     # A table from before fingerprints became numbers: its text fingerprints would never match a
     # new row's, so the next incremental build must stop and ask for a rebuild instead.
@@ -242,4 +403,6 @@ def test_incremental_staging_equals_rebuild_on_postgres(
         finally:
             connection.close()
 
-    run_scenario(postgres_env, tmp_path, generated_days, fetch, "public_staging", "public_intermediate")
+    run_scenario(
+        postgres_env, tmp_path, generated_days, fetch, "public_staging", "public_intermediate", "public_marts"
+    )

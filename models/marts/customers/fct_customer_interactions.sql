@@ -12,7 +12,26 @@
 
     Privacy requests are not touches here: they belong to the restricted
     privacy marts.
+
+    Built by source record (macros/facts/facts_by_source_record.sql): a daily
+    build rewrites the touches of the records that are new or delivered again,
+    of the records whose customer changed, and of the devices either of them
+    uses; see docs/pipeline.md, "Facts built by source record".
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key=['source_table', 'source_record_id'],
+        on_schema_change='fail',
+        post_hook="{{ customer360.delete_rows_of_replaced_deliveries(customer360.interaction_deliveries()) }}",
+    )
+}}
+{#- refs read only by an incremental build, declared for the parser -#}
+-- depends_on: {{ ref('int_identity_customer_ids_assigned') }}
+-- depends_on: {{ ref('base_web__events') }}
+
+{%- set incremental = is_incremental() %}
 
 with
 
@@ -24,7 +43,7 @@ web_events as (
 
 orders as (
 
-    select * from {{ ref('fct_orders') }}
+    select * from {{ ref('stg_shop__orders') }}
 
 ),
 
@@ -70,6 +89,144 @@ customer_records as (
 
 ),
 
+{% if incremental %}
+{#- Which source records this build rewrites: see docs/pipeline.md, "Facts built by source record". -#}
+{%- set before_any_build = "cast('0001-01-01 00:00:00' as timestamp)" %}
+built_marks as (
+
+    {#- read as scalars below, so that the filters apply before any join -#}
+    select
+        coalesce(max(delivered_at), {{ before_any_build }}) as delivered_through,
+        coalesce(max(customer_resolved_at), {{ before_any_build }}) as resolved_through
+    from {{ this }}
+
+),
+
+delivered_records as (
+
+    {#- records with a row delivered since the last build -#}
+    {% for delivery_source in customer360.interaction_deliveries() %}
+        select
+            '{{ delivery_source.source_table }}' as source_table,
+            deliveries.{{ delivery_source.record_id }} as source_record_id
+        from {{ delivery_source.relation }} as deliveries
+        where deliveries._loaded_at > (select built_marks.delivered_through from built_marks)
+        union all
+    {% endfor %}
+
+    {#- records built from a delivery that was replaced since or holds no current row any more -#}
+    select
+        built.source_table,
+        built.source_record_id
+    from {{ this }} as built
+    inner join {{ customer360.replaced_deliveries(this, customer360.interaction_deliveries()) }} as replaced
+        on
+            built.source_table = replaced.source_table
+            and built.delivered_batch_id = replaced.delivered_batch_id
+            and built.delivered_at = replaced.delivered_at
+
+),
+
+assignments as (
+
+    select * from {{ ref('int_identity_customer_ids_assigned') }}
+
+),
+
+reassigned_records as (
+
+    {#- identity records whose customer was assigned (new or changed) since the last build; the
+        same second counts, as the identity build may have run in that second -#}
+    select
+        customer_records.source_table,
+        customer_records.source_record_id
+    from assignments
+    inner join customer_records
+        on assignments.record_key = customer_records.record_key
+    where assignments.assigned_at >= (select built_marks.resolved_through from built_marks)
+
+    union all
+
+    {# subscribers and accounts that were assigned once and that no delivery holds any more: the
+       touches reached through them reach no customer now (the memory of ids keeps them; a record
+       key is `source_table:record id`). A touch that is itself such a record went with its
+       delivery. #}
+    select
+        {{ dbt.split_part('assignments.record_key', "':'", 1) }} as source_table,
+        substr(
+            assignments.record_key, {{ dbt.length(dbt.split_part('assignments.record_key', "':'", 1)) }} + 2
+        ) as source_record_id
+    from assignments
+    left outer join customer_records
+        on assignments.record_key = customer_records.record_key
+    where
+        customer_records.record_key is null
+        and (assignments.record_key like 'email_subscribers:%' or assignments.record_key like 'web_accounts:%')
+
+),
+
+touched_records as (
+
+    select
+        source_table,
+        source_record_id
+    from delivered_records
+    union
+    select
+        source_table,
+        source_record_id
+    from reassigned_records
+    union
+    select
+        'email_events' as source_table,
+        email_events.email_event_id as source_record_id
+    from email_events
+    inner join reassigned_records
+        on
+            reassigned_records.source_table = 'email_subscribers'
+            and email_events.subscriber_id = reassigned_records.source_record_id
+    union
+    select
+        'web_events' as source_table,
+        web_events.event_id as source_record_id
+    from web_events
+    inner join reassigned_records
+        on
+            reassigned_records.source_table = 'web_accounts'
+            and web_events.account_id = reassigned_records.source_record_id
+
+),
+
+{#- a device lends a customer from all its events: a touched event's devices, before and after
+    a change, are rebuilt whole -#}
+touched_devices as (
+
+    select distinct event_versions.anonymous_id
+    from {{ ref('base_web__events') }} as event_versions
+    inner join touched_records
+        on
+            touched_records.source_table = 'web_events'
+            and event_versions.event_id = touched_records.source_record_id
+    where event_versions.anonymous_id is not null
+
+),
+
+records_to_build as (
+
+    select
+        source_table,
+        source_record_id
+    from touched_records
+    union
+    select
+        'web_events' as source_table,
+        event_id as source_record_id
+    from web_events
+    where anonymous_id in (select touched_devices.anonymous_id from touched_devices)
+
+),
+
+{% endif %}
 account_customers as (
 
     select
@@ -89,7 +246,9 @@ anonymous_customers as (
     from web_events
     inner join account_customers
         on web_events.account_id = account_customers.account_id
-    where web_events.anonymous_id is not null
+    where
+        web_events.anonymous_id is not null
+        and {{ 'web_events.anonymous_id in (select anonymous_id from touched_devices)' if incremental else 'true' }}
     group by web_events.anonymous_id
     having min(account_customers.customer_id) = max(account_customers.customer_id)
 
@@ -108,8 +267,11 @@ web_touches as (
         'web_account' as identity_match_method,
         anonymous_id,
         '' as occurrence_key,
-        occurred_at
+        occurred_at,
+        _batch_id as delivered_batch_id,
+        _loaded_at as delivered_at
     from web_events
+    where {{ customer360.is_source_record_to_build('web_events', 'event_id', incremental) }}
 
 ),
 
@@ -117,8 +279,8 @@ order_touches as (
 
     {% for interaction_type, condition, time_column in [
         ('order_placed', 'true', 'ordered_at'),
-        ('order_cancelled', 'is_cancelled', 'updated_at'),
-        ('order_returned', 'is_returned', 'updated_at'),
+        ('order_cancelled', "order_status = 'cancelled'", 'updated_at'),
+        ('order_returned', "order_status = 'returned'", 'updated_at'),
     ] %}
         select
             'shop_orders' as source_table,
@@ -131,9 +293,13 @@ order_touches as (
             'source_record' as identity_match_method,
             cast(null as {{ dbt.type_string() }}) as anonymous_id,
             '' as occurrence_key,
-            {{ time_column }} as occurred_at
+            {{ time_column }} as occurred_at,
+            _batch_id as delivered_batch_id,
+            _loaded_at as delivered_at
         from orders
-        where {{ condition }}
+        where
+            {{ condition }}
+            and {{ customer360.is_source_record_to_build('shop_orders', 'order_id', incremental) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -152,8 +318,11 @@ email_touches as (
         'email_subscriber' as identity_match_method,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
         '' as occurrence_key,
-        occurred_at
+        occurred_at,
+        _batch_id as delivered_batch_id,
+        _loaded_at as delivered_at
     from email_events
+    where {{ customer360.is_source_record_to_build('email_events', 'email_event_id', incremental) }}
 
 ),
 
@@ -170,8 +339,11 @@ social_touches as (
         'source_record' as identity_match_method,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
         '' as occurrence_key,
-        occurred_at
+        occurred_at,
+        _batch_id as delivered_batch_id,
+        _loaded_at as delivered_at
     from social_interactions
+    where {{ customer360.is_source_record_to_build('social_interactions', 'interaction_id', incremental) }}
 
 ),
 
@@ -189,9 +361,13 @@ support_touches as (
             'source_record' as identity_match_method,
             cast(null as {{ dbt.type_string() }}) as anonymous_id,
             '' as occurrence_key,
-            {{ time_column }} as occurred_at
+            {{ time_column }} as occurred_at,
+            _batch_id as delivered_batch_id,
+            _loaded_at as delivered_at
         from tickets
-        where {{ time_column }} is not null
+        where
+            {{ time_column }} is not null
+            and {{ customer360.is_source_record_to_build('support_tickets', 'ticket_id', incremental) }}
         union all
     {% endfor %}
 
@@ -209,8 +385,11 @@ support_touches as (
         'source_record' as identity_match_method,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
         '' as occurrence_key,
-        submitted_at as occurred_at
+        submitted_at as occurred_at,
+        _batch_id as delivered_batch_id,
+        _loaded_at as delivered_at
     from surveys
+    where {{ customer360.is_source_record_to_build('support_surveys', 'survey_id', incremental) }}
 
 ),
 
@@ -228,9 +407,13 @@ loyalty_versions_compared as (
         ) as previous_points_balance,
         version_number = version_count as is_first_version,
         {{ dbt.concat(['_batch_id', "'/'", 'cast(_row_number as ' ~ dbt.type_string() ~ ')']) }} as occurrence_key,
-        updated_at
+        updated_at,
+        _batch_id,
+        _loaded_at
     from loyalty_member_versions
-    where version_number is not null
+    where
+        version_number is not null
+        and {{ customer360.is_source_record_to_build('loyalty_members', 'member_id', incremental) }}
 
 ),
 
@@ -247,8 +430,11 @@ loyalty_touches as (
         'source_record' as identity_match_method,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
         '' as occurrence_key,
-        enrolled_at as occurred_at
+        enrolled_at as occurred_at,
+        _batch_id as delivered_batch_id,
+        _loaded_at as delivered_at
     from loyalty_members
+    where {{ customer360.is_source_record_to_build('loyalty_members', 'member_id', incremental) }}
 
     union all
 
@@ -266,7 +452,9 @@ loyalty_touches as (
         'source_record' as identity_match_method,
         cast(null as {{ dbt.type_string() }}) as anonymous_id,
         occurrence_key,
-        updated_at as occurred_at
+        updated_at as occurred_at,
+        _batch_id as delivered_batch_id,
+        _loaded_at as delivered_at
     from loyalty_versions_compared
     where
         not is_first_version
@@ -300,6 +488,8 @@ resolved as (
         unioned.interaction_type,
         unioned.occurrence_key,
         unioned.occurred_at,
+        unioned.delivered_batch_id,
+        unioned.delivered_at,
         coalesce(customer_records.customer_id, anonymous_customers.customer_id) as customer_id,
         case
             when customer_records.customer_id is not null then unioned.identity_match_method
@@ -330,7 +520,11 @@ final as (
         interaction_type,
         customer_match_method,
         cast(occurred_at as date) as occurred_date,
-        occurred_at
+        occurred_at,
+        {#- raw batch ids are varchar on PostgreSQL, the contract's text elsewhere in the table -#}
+        cast(delivered_batch_id as {{ dbt.type_string() }}) as delivered_batch_id,
+        delivered_at,
+        {{ customer360.source_record_build_time() }} as customer_resolved_at
     from resolved
 
 )

@@ -1,0 +1,93 @@
+{#
+    A fact built by source record: a daily build rewrites only the rows of
+    the source records that a new delivery or a new customer assignment can
+    change, and keeps every other row. See docs/pipeline.md, "Facts built by
+    source record".
+
+    Every such fact stores, on each row, the delivery its source row came in
+    (`delivered_batch_id`, `delivered_at`: the staging row's `_batch_id` and
+    `_loaded_at`) and when its customer was resolved (`customer_resolved_at`,
+    the run that wrote it). Both marks are read back from the fact itself, so
+    a build that failed or never ran is caught up by the next one: nothing
+    records "done" apart from the rows.
+#}
+
+{% macro source_record_build_time() %}
+    {#- The run's start to the second, in the form int_identity_customer_ids_assigned
+        stamps `assigned_at`: the two are compared. -#}
+    {{- return("cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)") -}}
+{% endmacro %}
+
+
+{% macro replaced_deliveries(fact, delivery_sources) %}
+    {#- The deliveries `fact`'s rows were built from that no longer stand as
+        they were: delivered again since (the loader stamps a re-delivered
+        batch with a newer _loaded_at) or no longer holding a current row.
+        `delivery_sources` lists dicts with `source_table` and `relation`: the
+        relation holds the delivered rows of that source table with
+        `_batch_id` and `_loaded_at` (see interaction_deliveries()). -#}
+    (
+        select
+            built_deliveries.source_table,
+            built_deliveries.delivered_batch_id,
+            built_deliveries.delivered_at
+        from (
+            select distinct
+                source_table,
+                delivered_batch_id,
+                delivered_at
+            from {{ fact }}
+        ) as built_deliveries
+        left outer join (
+            {%- for delivery_source in delivery_sources %}
+            select
+                '{{ delivery_source.source_table }}' as source_table,
+                _batch_id as delivered_batch_id,
+                max(_loaded_at) as delivered_at
+            from {{ delivery_source.relation }}
+            group by _batch_id
+            {% if not loop.last %}union all{% endif %}
+            {%- endfor %}
+        ) as standing_deliveries
+            on
+                built_deliveries.source_table = standing_deliveries.source_table
+                and built_deliveries.delivered_batch_id = standing_deliveries.delivered_batch_id
+                and built_deliveries.delivered_at = standing_deliveries.delivered_at
+        where standing_deliveries.source_table is null
+    )
+{%- endmacro %}
+
+
+{% macro delete_rows_of_replaced_deliveries(delivery_sources) %}
+    {#- Post-hook: after the rewrite, rows still carrying a replaced delivery
+        belong to source records that no current delivery holds any more; they
+        go. In a full build it renders nothing. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where exists (
+            select 1
+            from {{ customer360.replaced_deliveries(this, delivery_sources) }} as replaced
+            where
+                replaced.source_table = {{ this }}.source_table
+                and replaced.delivered_batch_id = {{ this }}.delivered_batch_id
+                and replaced.delivered_at = {{ this }}.delivered_at
+        )
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro is_source_record_to_build(source_table, key_column, incremental) %}
+    {#- A predicate on `key_column`: true for every row in a full build; in an
+        incremental one, true for the records of `source_table` listed in the
+        model's `records_to_build` CTE. The model passes its own
+        is_incremental(), which its unit tests can override. -#}
+    {%- if incremental -%}
+        {{ key_column }} in (
+            select records_to_build.source_record_id
+            from records_to_build
+            where records_to_build.source_table = '{{ source_table }}'
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
