@@ -8,8 +8,9 @@ deliveries were split into builds. One scenario per engine loads and builds batc
 including the cases an incremental build can get wrong:
 
 - generated days with re-delivered duplicates and late, out-of-order versions;
-- an order item that arrives before its order (quarantined as an orphan),
-  then the order in a later batch (the item must be released);
+- an order item and an email event that arrive before their order and
+  subscriber (quarantined as orphans), then the parents in a later batch (the
+  item must be released, and the event must become a touch);
 - a batch delivered again with fewer rows and a changed value (the loader
   replaces it; rows only the old delivery had must disappear, and so must
   golden-record rows of customers left without records);
@@ -70,6 +71,8 @@ ONLY_FIRST_DELIVERY_ORDER_ID = "SO-ONLY-FIRST-DELIVERY"
 ONLY_FIRST_DELIVERY_ACCOUNT_ID = "WA-ONLY-FIRST-DELIVERY"
 SIGNED_IN_EVENT_ID = "WE-SIGNED-IN-ONLY-FIRST-DELIVERY"
 LATE_ITEM_ID = "SOI-LATE-CHILD"
+LATE_EMAIL_EVENT_ID = "EE-LATE-CHILD"
+LATE_SUBSCRIBER_ID = "ES-LATE-PARENT"
 
 
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -85,7 +88,8 @@ def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
 
 
 def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
-    """Two one-table batches: an item of an unknown order, then that order (both clean)."""
+    """Two batches: an item of an unknown order and an email event of an unknown subscriber,
+    then that order and that subscriber (all clean)."""
     item_header, _ = read_rows(data_dir / day_folder_name(0) / "shop_order_items.csv")
     item = {
         "order_item_id": LATE_ITEM_ID,
@@ -115,6 +119,31 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
     parent_dir = work_dir / "late_parent"
     write_rows(
         parent_dir / "shop_orders.csv", order_header, [[order.get(column, "") for column in order_header]]
+    )
+    event_header, _ = read_rows(data_dir / day_folder_name(0) / "email_events.csv")
+    event = {
+        "email_event_id": LATE_EMAIL_EVENT_ID,
+        "subscriber_id": LATE_SUBSCRIBER_ID,
+        "campaign_id": "CMP-0001",
+        "event_type": "opened",
+        "occurred_at": "2026-01-01 10:00:00",
+    }
+    write_rows(
+        child_dir / "email_events.csv", event_header, [[event.get(column, "") for column in event_header]]
+    )
+    subscriber_header, _ = read_rows(data_dir / day_folder_name(0) / "email_subscribers.csv")
+    subscriber = {
+        "subscriber_id": LATE_SUBSCRIBER_ID,
+        "email": "late.subscriber@example.org",
+        "subscription_status": "subscribed",
+        "signup_source": "checkout",
+        "subscribed_at": "2026-01-01 09:00:00",
+        "updated_at": "2026-01-01 09:00:00",
+    }
+    write_rows(
+        parent_dir / "email_subscribers.csv",
+        subscriber_header,
+        [[subscriber.get(column, "") for column in subscriber_header]],
     )
     return child_dir, parent_dir
 
@@ -285,6 +314,11 @@ def run_scenario(
     assert fetch(signed_in) == [("web_account",)], "the event reaches its account's customer"
     reason = f"select quarantine_reason from {staging_schema}.base_shop__order_items where order_item_id = '{LATE_ITEM_ID}'"
     assert fetch(reason) == [("orphan_record",)], "an item without its order is quarantined as an orphan"
+    late_touch = (
+        f"select customer_match_method from {marts_schema}.fct_customer_interactions "
+        f"where source_record_id = '{LATE_EMAIL_EVENT_ID}'"
+    )
+    assert fetch(late_touch) == [], "an email event without its subscriber waits in quarantine"
 
     # one build takes the order, the re-delivered day 1 and day 2
     load_batch(parent_dir, target)
@@ -294,6 +328,7 @@ def run_scenario(
     load_batch(data_dir / day_folder_name(2), target)
     build()
     assert fetch(reason) == [(None,)], "the item is released once its order has arrived"
+    assert fetch(late_touch) == [("email_subscriber",)], "a released email event is a touch of its subscriber"
 
     day_1 = day_folder_name(1)
     leftovers = fetch(

@@ -136,7 +136,8 @@ assignments as (
 reassigned_records as (
 
     {#- identity records whose customer was assigned (new or changed) since the last build; the
-        same second counts, as the identity build may have run in that second -#}
+        same second counts, as the identity build may have run in that second. An email event
+        released from quarantine by its newly arrived subscriber comes in through this. -#}
     select
         customer_records.source_table,
         customer_records.source_record_id
