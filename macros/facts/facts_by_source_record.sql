@@ -19,6 +19,17 @@
 {% endmacro %}
 
 
+{% macro latest_mark(fact, column) %}
+    {#- The latest value of a mark column in `fact`, as a scalar subquery (so
+        that a filter on it applies while reading, before any join); before
+        every possible mark when the fact is empty. -#}
+    (
+        select coalesce(max(built.{{ column }}), cast('0001-01-01 00:00:00' as timestamp))
+        from {{ fact }} as built
+    )
+{%- endmacro %}
+
+
 {% macro replaced_deliveries(fact, delivery_sources) %}
     {#- The deliveries `fact`'s rows were built from that no longer stand as
         they were: delivered again since (the loader stamps a re-delivered
@@ -54,6 +65,34 @@
                 and built_deliveries.delivered_batch_id = standing_deliveries.delivered_batch_id
                 and built_deliveries.delivered_at = standing_deliveries.delivered_at
         where standing_deliveries.source_table is null
+    )
+{%- endmacro %}
+
+
+{% macro records_delivered_since_built(fact, delivery_sources) %}
+    {#- The source records (`source_table`, `source_record_id`) whose rows
+        `fact` rewrites for their deliveries, as a parenthesised query: those
+        with a row loaded after the latest delivery the fact holds, and those
+        it built from a delivery replaced since (their current row may now be
+        another version, or none). -#}
+    (
+        {%- for delivery_source in delivery_sources %}
+        select
+            '{{ delivery_source.source_table }}' as source_table,
+            deliveries.{{ delivery_source.record_id }} as source_record_id
+        from {{ delivery_source.relation }} as deliveries
+        where deliveries._loaded_at > {{ customer360.latest_mark(fact, 'delivered_at') }}
+        union all
+        {%- endfor %}
+        select
+            built.source_table,
+            built.source_record_id
+        from {{ fact }} as built
+        inner join {{ customer360.replaced_deliveries(fact, delivery_sources) }} as replaced
+            on
+                built.source_table = replaced.source_table
+                and built.delivered_batch_id = replaced.delivered_batch_id
+                and built.delivered_at = replaced.delivered_at
     )
 {%- endmacro %}
 

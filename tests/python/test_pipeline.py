@@ -47,7 +47,15 @@ KILL_SEED = int(os.environ.get("C360_PIPELINE_KILL_SEED", "3"))
 # runs, killed or not, and are left out of the comparison. History times are not among them:
 # the pipeline records day N's changes at day N's own time.
 WALL_CLOCK_COLUMNS = frozenset(
-    {"customer_id_created_at", "assigned_at", "assigned_in_invocation_id", "_loaded_at", "loaded_at"}
+    {
+        "customer_id_created_at",
+        "assigned_at",
+        "assigned_in_invocation_id",
+        "_loaded_at",
+        "loaded_at",
+        "delivered_at",
+        "customer_resolved_at",
+    }
 )
 # What a day publishes (marts, history) and the warehouse's own memory of customer ids.
 COMPARED_TABLES = """

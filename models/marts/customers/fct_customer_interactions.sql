@@ -91,39 +91,10 @@ customer_records as (
 
 {% if incremental %}
 {#- Which source records this build rewrites: see docs/pipeline.md, "Facts built by source record". -#}
-{%- set before_any_build = "cast('0001-01-01 00:00:00' as timestamp)" %}
-built_marks as (
-
-    {#- read as scalars below, so that the filters apply before any join -#}
-    select
-        coalesce(max(delivered_at), {{ before_any_build }}) as delivered_through,
-        coalesce(max(customer_resolved_at), {{ before_any_build }}) as resolved_through
-    from {{ this }}
-
-),
-
 delivered_records as (
 
-    {#- records with a row delivered since the last build -#}
-    {% for delivery_source in customer360.interaction_deliveries() %}
-        select
-            '{{ delivery_source.source_table }}' as source_table,
-            deliveries.{{ delivery_source.record_id }} as source_record_id
-        from {{ delivery_source.relation }} as deliveries
-        where deliveries._loaded_at > (select built_marks.delivered_through from built_marks)
-        union all
-    {% endfor %}
-
-    {#- records built from a delivery that was replaced since or holds no current row any more -#}
-    select
-        built.source_table,
-        built.source_record_id
-    from {{ this }} as built
-    inner join {{ customer360.replaced_deliveries(this, customer360.interaction_deliveries()) }} as replaced
-        on
-            built.source_table = replaced.source_table
-            and built.delivered_batch_id = replaced.delivered_batch_id
-            and built.delivered_at = replaced.delivered_at
+    select *
+    from {{ customer360.records_delivered_since_built(this, customer360.interaction_deliveries()) }} as delivered
 
 ),
 
@@ -144,7 +115,7 @@ reassigned_records as (
     from assignments
     inner join customer_records
         on assignments.record_key = customer_records.record_key
-    where assignments.assigned_at >= (select built_marks.resolved_through from built_marks)
+    where assignments.assigned_at >= {{ customer360.latest_mark(this, 'customer_resolved_at') }}
 
     union all
 
