@@ -87,63 +87,77 @@ def write_rows(path: Path, header: list[str], rows: list[list[str]]) -> None:
         csv.writer(handle, quoting=csv.QUOTE_ALL).writerows([header, *rows])
 
 
+def add_records(batch_dir: Path, data_dir: Path, table: str, *records: dict[str, str]) -> None:
+    """Append records (columns left out are empty) to batch_dir's extract of `table`; a new
+    extract takes day 0's header."""
+    extract = batch_dir / f"{table}.csv"
+    if extract.exists():
+        header, rows = read_rows(extract)
+    else:
+        header, rows = read_rows(data_dir / day_folder_name(0) / f"{table}.csv")[0], []
+    rows += [[record.get(column, "") for column in header] for record in records]
+    write_rows(extract, header, rows)
+
+
 def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
     """Two batches: an item of an unknown order and an email event of an unknown subscriber,
     then that order and that subscriber (all clean)."""
-    item_header, _ = read_rows(data_dir / day_folder_name(0) / "shop_order_items.csv")
-    item = {
-        "order_item_id": LATE_ITEM_ID,
-        "order_id": LATE_ORDER_ID,
-        "product_id": "P-00001",
-        "quantity": "1",
-        "unit_price": "10.00",
-        "discount_amount": "0.00",
-        "currency": "USD",
-        "item_status": "fulfilled",
-    }
     child_dir = work_dir / "late_child"
-    write_rows(
-        child_dir / "shop_order_items.csv", item_header, [[item.get(column, "") for column in item_header]]
-    )
-    order_header, _ = read_rows(data_dir / day_folder_name(0) / "shop_orders.csv")
-    order = {
-        "order_id": LATE_ORDER_ID,
-        "guest_email": "late.parent@example.org",
-        "sales_channel": "online",
-        "order_status": "delivered",
-        "currency": "USD",
-        "order_total": "10.00",
-        "ordered_at": "2026-01-01 10:00:00",
-        "updated_at": "2026-01-01 11:00:00",
-    }
     parent_dir = work_dir / "late_parent"
-    write_rows(
-        parent_dir / "shop_orders.csv", order_header, [[order.get(column, "") for column in order_header]]
+    add_records(
+        child_dir,
+        data_dir,
+        "shop_order_items",
+        {
+            "order_item_id": LATE_ITEM_ID,
+            "order_id": LATE_ORDER_ID,
+            "product_id": "P-00001",
+            "quantity": "1",
+            "unit_price": "10.00",
+            "discount_amount": "0.00",
+            "currency": "USD",
+            "item_status": "fulfilled",
+        },
     )
-    event_header, _ = read_rows(data_dir / day_folder_name(0) / "email_events.csv")
-    event = {
-        "email_event_id": LATE_EMAIL_EVENT_ID,
-        "subscriber_id": LATE_SUBSCRIBER_ID,
-        "campaign_id": "CMP-0001",
-        "event_type": "opened",
-        "occurred_at": "2026-01-01 10:00:00",
-    }
-    write_rows(
-        child_dir / "email_events.csv", event_header, [[event.get(column, "") for column in event_header]]
+    add_records(
+        parent_dir,
+        data_dir,
+        "shop_orders",
+        {
+            "order_id": LATE_ORDER_ID,
+            "guest_email": "late.parent@example.org",
+            "sales_channel": "online",
+            "order_status": "delivered",
+            "currency": "USD",
+            "order_total": "10.00",
+            "ordered_at": "2026-01-01 10:00:00",
+            "updated_at": "2026-01-01 11:00:00",
+        },
     )
-    subscriber_header, _ = read_rows(data_dir / day_folder_name(0) / "email_subscribers.csv")
-    subscriber = {
-        "subscriber_id": LATE_SUBSCRIBER_ID,
-        "email": "late.subscriber@example.org",
-        "subscription_status": "subscribed",
-        "signup_source": "checkout",
-        "subscribed_at": "2026-01-01 09:00:00",
-        "updated_at": "2026-01-01 09:00:00",
-    }
-    write_rows(
-        parent_dir / "email_subscribers.csv",
-        subscriber_header,
-        [[subscriber.get(column, "") for column in subscriber_header]],
+    add_records(
+        child_dir,
+        data_dir,
+        "email_events",
+        {
+            "email_event_id": LATE_EMAIL_EVENT_ID,
+            "subscriber_id": LATE_SUBSCRIBER_ID,
+            "campaign_id": "CMP-0001",
+            "event_type": "opened",
+            "occurred_at": "2026-01-01 10:00:00",
+        },
+    )
+    add_records(
+        parent_dir,
+        data_dir,
+        "email_subscribers",
+        {
+            "subscriber_id": LATE_SUBSCRIBER_ID,
+            "email": "late.subscriber@example.org",
+            "subscription_status": "subscribed",
+            "signup_source": "checkout",
+            "subscribed_at": "2026-01-01 09:00:00",
+            "updated_at": "2026-01-01 09:00:00",
+        },
     )
     return child_dir, parent_dir
 
@@ -182,30 +196,36 @@ def merging_batch(data_dir: Path, work_dir: Path, fetch, schema: str) -> tuple[P
     """)
     assert len(customers) == 2, customers
     (customer_a, email, _), (customer_b, _, card_number) = customers
-    header, _ = read_rows(data_dir / day_folder_name(0) / "loyalty_members.csv")
-    member = {
-        "member_id": "LM-MERGING-TWO",
-        "card_number": card_number,
-        "email": email,
-        "country": "US",
-        "tier": "bronze",
-        "points_balance": "0",
-        "enrolled_at": "2026-01-02 10:00:00",
-        "updated_at": "2026-01-02 10:00:00",
-    }
     batch_dir = work_dir / "merging_member"
-    write_rows(batch_dir / "loyalty_members.csv", header, [[member.get(column, "") for column in header]])
+    add_records(
+        batch_dir,
+        data_dir,
+        "loyalty_members",
+        {
+            "member_id": "LM-MERGING-TWO",
+            "card_number": card_number,
+            "email": email,
+            "country": "US",
+            "tier": "bronze",
+            "points_balance": "0",
+            "enrolled_at": "2026-01-02 10:00:00",
+            "updated_at": "2026-01-02 10:00:00",
+        },
+    )
     # and an event of the account only day 1's first delivery has: it loses its customer with it
-    header, _ = read_rows(data_dir / day_folder_name(0) / "web_events.csv")
-    event = {
-        "event_id": SIGNED_IN_EVENT_ID,
-        "account_id": ONLY_FIRST_DELIVERY_ACCOUNT_ID,
-        "anonymous_id": "device-only-first-delivery",
-        "platform": "web",
-        "event_type": "login",
-        "occurred_at": "2026-01-02 10:00:00",
-    }
-    write_rows(batch_dir / "web_events.csv", header, [[event.get(column, "") for column in header]])
+    add_records(
+        batch_dir,
+        data_dir,
+        "web_events",
+        {
+            "event_id": SIGNED_IN_EVENT_ID,
+            "account_id": ONLY_FIRST_DELIVERY_ACCOUNT_ID,
+            "anonymous_id": "device-only-first-delivery",
+            "platform": "web",
+            "event_type": "login",
+            "occurred_at": "2026-01-02 10:00:00",
+        },
+    )
     return batch_dir, (customer_a, customer_b)
 
 
@@ -213,34 +233,34 @@ def first_delivery_of_day_1(data_dir: Path, work_dir: Path) -> Path:
     """Day 1 with an order and a web account more, which its re-delivery will not have."""
     first_delivery = work_dir / "first_delivery" / day_folder_name(1)
     shutil.copytree(data_dir / day_folder_name(1), first_delivery)
-    header, orders = read_rows(first_delivery / "shop_orders.csv")
-    order = {
-        "order_id": ONLY_FIRST_DELIVERY_ORDER_ID,
-        "guest_email": "only.first.delivery@example.org",
-        "sales_channel": "online",
-        "order_status": "delivered",
-        "currency": "USD",
-        "order_total": "12.00",
-        "ordered_at": "2026-01-01 10:00:00",
-        "updated_at": "2026-01-01 11:00:00",
-    }
-    write_rows(
-        first_delivery / "shop_orders.csv", header, [*orders, [order.get(column, "") for column in header]]
+    add_records(
+        first_delivery,
+        data_dir,
+        "shop_orders",
+        {
+            "order_id": ONLY_FIRST_DELIVERY_ORDER_ID,
+            "guest_email": "only.first.delivery@example.org",
+            "sales_channel": "online",
+            "order_status": "delivered",
+            "currency": "USD",
+            "order_total": "12.00",
+            "ordered_at": "2026-01-01 10:00:00",
+            "updated_at": "2026-01-01 11:00:00",
+        },
     )
-    header, accounts = read_rows(first_delivery / "web_accounts.csv")
-    account = {
-        "account_id": ONLY_FIRST_DELIVERY_ACCOUNT_ID,
-        "email": "only.first.delivery.account@example.org",
-        "first_name": "Ona",
-        "last_name": "Firstdelivery",
-        "country": "US",
-        "created_at": "2026-01-01 10:00:00",
-        "updated_at": "2026-01-01 10:00:00",
-    }
-    write_rows(
-        first_delivery / "web_accounts.csv",
-        header,
-        [*accounts, [account.get(column, "") for column in header]],
+    add_records(
+        first_delivery,
+        data_dir,
+        "web_accounts",
+        {
+            "account_id": ONLY_FIRST_DELIVERY_ACCOUNT_ID,
+            "email": "only.first.delivery.account@example.org",
+            "first_name": "Ona",
+            "last_name": "Firstdelivery",
+            "country": "US",
+            "created_at": "2026-01-01 10:00:00",
+            "updated_at": "2026-01-01 10:00:00",
+        },
     )
     return first_delivery
 

@@ -148,24 +148,21 @@ touched_records as (
         source_table,
         source_record_id
     from reassigned_records
-    union
-    select
-        'email_events' as source_table,
-        email_events.email_event_id as source_record_id
-    from email_events
-    inner join reassigned_records
-        on
-            reassigned_records.source_table = 'email_subscribers'
-            and email_events.subscriber_id = reassigned_records.source_record_id
-    union
-    select
-        'web_events' as source_table,
-        web_events.event_id as source_record_id
-    from web_events
-    inner join reassigned_records
-        on
-            reassigned_records.source_table = 'web_accounts'
-            and web_events.account_id = reassigned_records.source_record_id
+    {#- touches that reach their customer through another record: touch, its id, that record, its id -#}
+    {% for touches, touch_id, identity_table, identity_id in [
+        ('email_events', 'email_event_id', 'email_subscribers', 'subscriber_id'),
+        ('web_events', 'event_id', 'web_accounts', 'account_id'),
+    ] %}
+        union
+        select
+            '{{ touches }}' as source_table,
+            {{ touches }}.{{ touch_id }} as source_record_id
+        from {{ touches }}
+        inner join reassigned_records
+            on
+                reassigned_records.source_table = '{{ identity_table }}'
+                and {{ touches }}.{{ identity_id }} = reassigned_records.source_record_id
+    {% endfor %}
 
 ),
 
