@@ -300,6 +300,16 @@ def fact_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, l
     }
 
 
+def assert_same_rows(incremental: dict[str, list[tuple]], rebuilt: dict[str, list[tuple]]) -> None:
+    for name, rows in rebuilt.items():
+        assert rows, f"{name} is empty"
+        assert incremental[name] == rows, (
+            f"{name}: the incremental build differs from a rebuild; "
+            f"missing {sorted(set(rows) - set(incremental[name]), key=repr)[:3]}, "
+            f"extra {sorted(set(incremental[name]) - set(rows), key=repr)[:3]}"
+        )
+
+
 def run_scenario(
     env: dict[str, str],
     work_dir: Path,
@@ -385,22 +395,8 @@ def run_scenario(
     rebuilt = base_tables(fetch, staging_schema)
     for name, rows in rebuilt.items():
         assert incremental[name] == rows, f"{name}: the incremental build differs from a rebuild"
-    rebuilt_golden = golden_record_tables(fetch, intermediate_schema)
-    for name, rows in rebuilt_golden.items():
-        assert rows, f"{name} is empty"
-        assert incremental_golden[name] == rows, (
-            f"{name}: the incremental build differs from a rebuild; "
-            f"missing {sorted(set(rows) - set(incremental_golden[name]), key=repr)[:3]}, "
-            f"extra {sorted(set(incremental_golden[name]) - set(rows), key=repr)[:3]}"
-        )
-    rebuilt_facts = fact_tables(fetch, marts_schema)
-    for name, rows in rebuilt_facts.items():
-        assert rows, f"{name} is empty"
-        assert incremental_facts[name] == rows, (
-            f"{name}: the incremental build differs from a rebuild; "
-            f"missing {sorted(set(rows) - set(incremental_facts[name]), key=repr)[:3]}, "
-            f"extra {sorted(set(incremental_facts[name]) - set(rows), key=repr)[:3]}"
-        )
+    assert_same_rows(incremental_golden, golden_record_tables(fetch, intermediate_schema))
+    assert_same_rows(incremental_facts, fact_tables(fetch, marts_schema))
 
 
 @pytest.fixture(scope="module")
