@@ -12,13 +12,6 @@
     records "done" apart from the rows.
 #}
 
-{% macro source_record_build_time() %}
-    {#- The run's start to the second, in the form int_identity_customer_ids_assigned
-        stamps `assigned_at`: the two are compared. -#}
-    {{- return("cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)") -}}
-{% endmacro %}
-
-
 {% macro latest_mark(fact, column) %}
     {#- The latest value of a mark column in `fact`, as a scalar subquery (so
         that a filter on it applies while reading, before any join); before

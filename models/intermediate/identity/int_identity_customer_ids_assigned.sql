@@ -20,7 +20,7 @@
     - a cluster with no id gets a new one, md5 of its cluster key (salted
       with the run's start time in the rare case that id was already used).
 #}
-{%- set run_at = "cast('" ~ run_started_at.strftime('%Y-%m-%d %H:%M:%S') ~ "' as timestamp)" -%}
+{%- set run_at = customer360.run_started_at_second() -%}
 
 with
 

@@ -493,7 +493,7 @@ final as (
         {#- raw batch ids are varchar on PostgreSQL, the contract's text elsewhere in the table -#}
         cast(delivered_batch_id as {{ dbt.type_string() }}) as delivered_batch_id,
         delivered_at,
-        {{ customer360.source_record_build_time() }} as customer_resolved_at
+        {{ customer360.run_started_at_second() }} as customer_resolved_at
     from resolved
 
 )
