@@ -79,7 +79,9 @@
             {% for field, field_type in optional_fields %}
                 {{ source.get(field, 'cast(null as ' ~ field_type ~ ')') }} as {{ field }},
             {% endfor %}
-            {{ source.observed_at }} as observed_at
+            {{ source.observed_at }} as observed_at,
+            _batch_id as delivered_batch_id,
+            _loaded_at as delivered_at
         from {{ ref(source.model) }}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}

@@ -34,6 +34,38 @@
 {% endmacro %}
 
 
+{% macro delivered_source() %}
+    {#- The raw table a base model reads its deliveries from: its one source
+        besides the loader's bookkeeping. -#}
+    {%- set delivered = [] -%}
+    {%- for source_name, table_name in model.sources if source_name != 'loader' -%}
+        {%- do delivered.append(source(source_name, table_name)) -%}
+    {%- endfor -%}
+    {%- if execute and delivered | length != 1 -%}
+        {{ exceptions.raise_compiler_error(
+            model.name ~ " reads " ~ (delivered | length) ~ " delivered sources; a base model reads exactly one"
+        ) }}
+    {%- endif -%}
+    {{- return(delivered[0] if delivered else none) -}}
+{% endmacro %}
+
+
+{% macro batches_loaded_since_built() %}
+    {#- The batches loaded into the model's raw table after the latest load it
+        holds rows of, as a parenthesised query: new batches and batches
+        delivered again, also with no row of this table, which leaves no
+        newer row to tell. From the loader's bookkeeping. -#}
+    {%- set delivered = customer360.delivered_source() -%}
+    (
+        select load_batches.batch_id
+        from {{ source('loader', 'load_batches') }} as load_batches
+        where
+            load_batches.table_name = '{{ delivered.schema }}.{{ delivered.identifier }}'
+            and load_batches.loaded_at > (select max(built._loaded_at) from {{ this }} as built)
+    )
+{%- endmacro %}
+
+
 {% macro version_deliveries(relation, natural_key, changed_at=none, orphan_release=none, narrow_windows=false) %}
     {#- Emits the CTEs that end in `versioned` (the input of a base model's
         `final`) from `relation`, the checked new rows.
@@ -186,10 +218,12 @@ incoming_rows as (
 
 replaced_rows as (
 
-    {#- rows of a batch delivered again: the new delivery takes their place -#}
+    {#- rows of a batch delivered again: the new delivery (which may hold no row at all) takes their place -#}
     select built.*
     from {{ this }} as built
-    where built._batch_id in (select incoming_rows._batch_id from incoming_rows)
+    where
+        built._batch_id in (select incoming_rows._batch_id from incoming_rows)
+        or built._batch_id in {{ customer360.batches_loaded_since_built() }}
 
 ),
 
@@ -232,7 +266,7 @@ settled_rows as (
         {%- endfor %}
     from {{ this }} as built
     where
-        built._batch_id not in (select incoming_rows._batch_id from incoming_rows)
+        built._batch_id not in (select replaced_rows._batch_id from replaced_rows)
         and (
             built.{{ natural_key }} in (select touched_keys.natural_key from touched_keys)
             or built.row_fingerprint in (select touched_fingerprints.row_fingerprint from touched_fingerprints)
@@ -265,27 +299,40 @@ versioned as (
 
 {% macro delete_replaced_deliveries() %}
     {#- Post-hook of the base models: rows of an earlier delivery of a batch
-        that was delivered again and had more rows than the new delivery. The
-        other rows were already replaced by the incremental delete+insert; on a
-        full build there is nothing to delete. -#}
+        that was delivered again with fewer rows than before, or with none
+        (the loader's bookkeeping knows that load). The other rows were
+        already replaced by the incremental delete+insert; on a full build
+        there is nothing to delete. -#}
+    {%- set delivered = customer360.delivered_source() -%}
     delete from {{ this }}
     where ({{ this }}._batch_id, {{ this }}._loaded_at) in (
         select
-            deliveries._batch_id,
-            deliveries._loaded_at
+            built_loads._batch_id,
+            built_loads._loaded_at
         from (
             select
                 delivered._batch_id,
                 delivered._loaded_at,
-                max(delivered._loaded_at) over (partition by delivered._batch_id) as latest_loaded_at
+                max(delivered._loaded_at) over (partition by delivered._batch_id) as latest_built_at
             from (
                 select distinct
                     built._batch_id,
                     built._loaded_at
                 from {{ this }} as built
             ) as delivered
-        ) as deliveries
-        where deliveries._loaded_at < deliveries.latest_loaded_at
+        ) as built_loads
+        left outer join (
+            select
+                load_batches.batch_id,
+                max(load_batches.loaded_at) as latest_loaded_at
+            from {{ source('loader', 'load_batches') }} as load_batches
+            where load_batches.table_name = '{{ delivered.schema }}.{{ delivered.identifier }}'
+            group by load_batches.batch_id
+        ) as latest_loads
+            on built_loads._batch_id = latest_loads.batch_id
+        where
+            built_loads._loaded_at < built_loads.latest_built_at
+            or built_loads._loaded_at < latest_loads.latest_loaded_at
     )
 {% endmacro %}
 

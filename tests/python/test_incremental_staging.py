@@ -1,9 +1,10 @@
 """Incremental builds: base models, the golden record and the facts built batch by batch equal a rebuild.
 
 The base staging models are incremental (see docs/staging_pattern.md), and so
-is the golden record, rebuilt per customer whose inputs changed (see
-docs/identity_resolution.md), and fct_customer_interactions, rebuilt per source
-record (see docs/pipeline.md). Their result must not depend on how the
+are the first steps of the identity graph, rebuilt per record and identifier
+value whose version changed, and the golden record, rebuilt per customer whose
+inputs changed (see docs/identity_resolution.md), and fct_customer_interactions,
+rebuilt per source record (see docs/pipeline.md). Their result must not depend on how the
 deliveries were split into builds. One scenario per engine loads and builds batch by batch,
 including the cases an incremental build can get wrong:
 
@@ -15,13 +16,17 @@ including the cases an incremental build can get wrong:
   replaces it; rows only the old delivery had must disappear, and so must
   golden-record rows of customers left without records);
 - new customers, changed profiles and records moving between customers;
+- a social handle first seen with an email after its earlier interaction, and
+  one whose only email goes with a replaced delivery (the interactions name
+  someone, then no one, without being delivered again);
 - two customers merged by a new loyalty member carrying one's email and the
   other's card: the records of the one whose id goes are not delivered again,
   yet their touches (email events through the subscriber, web events through
   the account and its devices) change customer.
 
-After the last build every base table, every golden-record table built per
-customer and the facts built per source record are compared, row for row and column for column, with a
+After the last build every base table, the identity graph models built by
+version, every golden-record table built per customer and the facts built per
+source record are compared, row for row and column for column, with a
 ``--full-refresh`` rebuild of the same raw data (customer ids are kept across
 it, see int_identity_customer_ids_assigned).
 """
@@ -59,6 +64,14 @@ PER_CUSTOMER_MODELS = (
 )
 # The facts built per source record, with what they read; `customer_resolved_at` says when a
 # row was written, so it differs from a rebuild by design and is left out of the comparison.
+# The identity graph models built by version; when a row was written (and so the fingerprint of
+# the rows a value was judged from) differs from a rebuild by design and is left out.
+IDENTITY_GRAPH_MODELS = (
+    "int_identity_records_unioned",
+    "int_identity_identifiers_unpivoted",
+    "int_identity_identifiers_guarded",
+)
+IDENTITY_GRAPH_WRITE_MARKS = ("built_at", "record_built_at", "identifier_rows_fingerprint")
 FACTS = "+fct_customer_interactions"
 FACT_COLUMNS = {
     "fct_customer_interactions": (
@@ -70,6 +83,9 @@ LATE_ORDER_ID = "SO-LATE-PARENT"
 ONLY_FIRST_DELIVERY_ORDER_ID = "SO-ONLY-FIRST-DELIVERY"
 ONLY_FIRST_DELIVERY_ACCOUNT_ID = "WA-ONLY-FIRST-DELIVERY"
 SIGNED_IN_EVENT_ID = "WE-SIGNED-IN-ONLY-FIRST-DELIVERY"
+SHARED_TILL_PHONE = "+1 415 555 0199"
+HANDLE_GAINING_EMAIL = "@handle.gains.email"
+HANDLE_LOSING_EMAIL = "@handle.loses.email"
 LATE_ITEM_ID = "SOI-LATE-CHILD"
 LATE_EMAIL_EVENT_ID = "EE-LATE-CHILD"
 LATE_SUBSCRIBER_ID = "ES-LATE-PARENT"
@@ -100,8 +116,13 @@ def add_records(batch_dir: Path, data_dir: Path, table: str, *records: dict[str,
 
 
 def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
-    """Two batches: an item of an unknown order and an email event of an unknown subscriber,
-    then that order and that subscriber (all clean)."""
+    """Two batches: an item of an unknown order, an email event of an unknown subscriber and a
+    social interaction of a handle never seen with an email; then that order, that subscriber and
+    the handle's first interaction with an email (all clean). The child batch also has an
+    interaction of a handle whose only email comes in day 1's first delivery, and a phone carried
+    by an account and by a till order with the shop's receipt mailbox; the parent batch gives the
+    phone a third record, with the account's email: its guard, judged again, must still not count
+    the blocked mailbox (which no new record carries) as a second owner."""
     child_dir = work_dir / "late_child"
     parent_dir = work_dir / "late_parent"
     add_records(
@@ -157,6 +178,77 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
             "signup_source": "checkout",
             "subscribed_at": "2026-01-01 09:00:00",
             "updated_at": "2026-01-01 09:00:00",
+        },
+    )
+    add_records(
+        child_dir,
+        data_dir,
+        "web_accounts",
+        {
+            "account_id": "WA-TILL-PHONE",
+            "email": "till.phone.owner@example.org",
+            "phone": SHARED_TILL_PHONE,
+            "first_name": "Tilly",
+            "last_name": "Phoneowner",
+            "country": "US",
+            "created_at": "2026-01-01 09:00:00",
+            "updated_at": "2026-01-01 09:00:00",
+        },
+    )
+    add_records(
+        child_dir,
+        data_dir,
+        "shop_orders",
+        {
+            "order_id": "SO-TILL-PHONE",
+            "guest_email": "store9@shop.example.com",
+            "guest_phone": SHARED_TILL_PHONE,
+            "sales_channel": "pos",
+            "order_status": "delivered",
+            "currency": "USD",
+            "order_total": "5.00",
+            "ordered_at": "2026-01-01 10:00:00",
+            "updated_at": "2026-01-01 10:00:00",
+        },
+    )
+    add_records(
+        parent_dir,
+        data_dir,
+        "crm_contacts",
+        {
+            "contact_id": "CRM-TILL-PHONE",
+            "full_name": "Tilly Phoneowner",
+            "email": "till.phone.owner@example.org",
+            "phone": SHARED_TILL_PHONE,
+            "lead_source": "web",
+            "lifecycle_status": "prospect",
+            "country": "US",
+            "created_at": "2026-01-01 11:00:00",
+            "updated_at": "2026-01-01 11:00:00",
+        },
+    )
+    social_interaction = {
+        "platform": "instagram",
+        "interaction_type": "comment",
+        "sentiment_label": "positive",
+        "occurred_at": "2026-01-01 10:00:00",
+    }
+    add_records(
+        child_dir,
+        data_dir,
+        "social_interactions",
+        {**social_interaction, "interaction_id": "SI-HANDLE-BEFORE-EMAIL", "handle": HANDLE_GAINING_EMAIL},
+        {**social_interaction, "interaction_id": "SI-HANDLE-LOSING-EMAIL", "handle": HANDLE_LOSING_EMAIL},
+    )
+    add_records(
+        parent_dir,
+        data_dir,
+        "social_interactions",
+        {
+            **social_interaction,
+            "interaction_id": "SI-HANDLE-WITH-EMAIL",
+            "handle": HANDLE_GAINING_EMAIL,
+            "email": "handle.gains.email@example.org",
         },
     )
     return child_dir, parent_dir
@@ -230,7 +322,9 @@ def merging_batch(data_dir: Path, work_dir: Path, fetch, schema: str) -> tuple[P
 
 
 def first_delivery_of_day_1(data_dir: Path, work_dir: Path) -> Path:
-    """Day 1 with an order and a web account more, which its re-delivery will not have."""
+    """Day 1 with an order, a web account, a social interaction with an email and a later
+    version of a day-0 interaction more, which its re-delivery (with no social interaction at
+    all) will not have."""
     first_delivery = work_dir / "first_delivery" / day_folder_name(1)
     shutil.copytree(data_dir / day_folder_name(1), first_delivery)
     add_records(
@@ -262,6 +356,28 @@ def first_delivery_of_day_1(data_dir: Path, work_dir: Path) -> Path:
             "updated_at": "2026-01-01 10:00:00",
         },
     )
+    add_records(
+        first_delivery,
+        data_dir,
+        "social_interactions",
+        {
+            "interaction_id": "SI-ONLY-FIRST-DELIVERY",
+            "platform": "instagram",
+            "handle": HANDLE_LOSING_EMAIL,
+            "email": "handle.loses.email@example.org",
+            "interaction_type": "comment",
+            "sentiment_label": "positive",
+            "occurred_at": "2026-01-01 10:00:00",
+        },
+    )
+    header, day_0_interactions = read_rows(data_dir / day_folder_name(0) / "social_interactions.csv")
+    later_version = dict(zip(header, day_0_interactions[0], strict=True))
+    add_records(
+        first_delivery,
+        data_dir,
+        "social_interactions",
+        {**later_version, "sentiment_label": "negative", "occurred_at": "2026-01-01 12:00:00"},
+    )
     return first_delivery
 
 
@@ -291,6 +407,21 @@ def base_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, l
 
 def golden_record_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
     return {name: sorted(fetch(f"select * from {schema}.{name}"), key=repr) for name in PER_CUSTOMER_MODELS}
+
+
+def identity_graph_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
+    tables = {}
+    for name in IDENTITY_GRAPH_MODELS:
+        columns = [
+            row[0]
+            for row in fetch(
+                "select column_name from information_schema.columns "
+                f"where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position"
+            )
+            if row[0] not in IDENTITY_GRAPH_WRITE_MARKS
+        ]
+        tables[name] = sorted(fetch(f"select {', '.join(columns)} from {schema}.{name}"), key=repr)
+    return tables
 
 
 def fact_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
@@ -349,6 +480,13 @@ def run_scenario(
         f"where source_record_id = '{LATE_EMAIL_EVENT_ID}'"
     )
     assert fetch(late_touch) == [], "an email event without its subscriber waits in quarantine"
+    handles = (
+        f"select source_record_id, social_handle from {intermediate_schema}.int_identity_records_unioned "
+        "where source_record_id in ('SI-HANDLE-BEFORE-EMAIL', 'SI-HANDLE-LOSING-EMAIL') order by 1"
+    )
+    assert fetch(handles) == [("SI-HANDLE-LOSING-EMAIL", HANDLE_LOSING_EMAIL)], (
+        "an interaction names someone only by a handle seen with an email"
+    )
 
     # one build takes the order, the re-delivered day 1 and day 2
     load_batch(parent_dir, target)
@@ -359,6 +497,15 @@ def run_scenario(
     build()
     assert fetch(reason) == [(None,)], "the item is released once its order has arrived"
     assert fetch(late_touch) == [("email_subscriber",)], "a released email event is a touch of its subscriber"
+    till_phone = (
+        f"select linked_records, guard_reason from {intermediate_schema}.int_identity_identifiers_guarded "
+        f"where identifier_type = 'phone' and clear_value = '+14155550199'"
+    )
+    assert fetch(till_phone) == [(3, None)], "a blocked mailbox owns no phone"
+    assert fetch(handles) == [("SI-HANDLE-BEFORE-EMAIL", HANDLE_GAINING_EMAIL)], (
+        "a handle's earlier interaction names someone once the handle is seen with an email, "
+        "and no longer once its only email is gone, though neither interaction was delivered again"
+    )
 
     day_1 = day_folder_name(1)
     leftovers = fetch(
@@ -383,6 +530,7 @@ def run_scenario(
 
     incremental = base_tables(fetch, staging_schema)
     incremental_golden = golden_record_tables(fetch, intermediate_schema)
+    incremental_graph = identity_graph_tables(fetch, intermediate_schema)
     incremental_facts = fact_tables(fetch, marts_schema)
     writes = fetch(
         f"select customer_resolved_at, count(*) from {marts_schema}.fct_customer_interactions "
@@ -391,10 +539,18 @@ def run_scenario(
     assert len(writes) == 3 and writes[-1][1] < sum(count for _, count in writes) / 4, (
         f"each build after the first rewrites only the touches it can change: {writes}"
     )
+    record_writes = fetch(
+        f"select built_at, count(*) from {intermediate_schema}.int_identity_records_unioned "
+        "group by built_at order by built_at"
+    )
+    assert len(record_writes) == 3 and record_writes[-1][1] < sum(count for _, count in record_writes) / 4, (
+        f"each build after the first rewrites only the identity records whose version changed: {record_writes}"
+    )
     build("--full-refresh")
     rebuilt = base_tables(fetch, staging_schema)
     for name, rows in rebuilt.items():
         assert incremental[name] == rows, f"{name}: the incremental build differs from a rebuild"
+    assert_same_rows(incremental_graph, identity_graph_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_golden, golden_record_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_facts, fact_tables(fetch, marts_schema))
 

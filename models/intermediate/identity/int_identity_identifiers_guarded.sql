@@ -16,11 +16,36 @@
     well.
 #}
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['identifier_type', 'identifier_value'],
+            {
+                'identifier_rows_fingerprint': 'identifier_rows_fingerprint',
+                'guard_rules_fingerprint': 'guard_rules_fingerprint',
+            },
+            identifier_value_versions(),
+        ) }}",
+    )
+}}
+
 with
 
-identifiers as (
+all_identifiers as (
 
     select * from {{ ref('int_identity_identifiers_unpivoted') }}
+
+),
+
+{# built by version: only the values without a row (see macros/identity/identity_graph_incremental.sql) #}
+identifiers as (
+
+    select *
+    from all_identifiers
+    where {{ has_no_row_built(['identifier_type', 'identifier_value'], 'all_identifiers', is_incremental()) }}
 
 ),
 
@@ -87,9 +112,40 @@ value_totals as (
         identifier_type,
         identifier_value,
         max(clear_value) as clear_value,
-        count(*) as linked_records
+        count(*) as linked_records,
+        {{ group_fingerprint(identifier_version_columns()) }} as identifier_rows_fingerprint
     from identifiers
     group by identifier_type, identifier_value
+
+),
+
+{#
+    The values whose being blocked matters: those judged here and the
+    addresses their rows carry, whose owners are not counted when blocked.
+    In a full build the first include the second; a daily build looks the
+    addresses up. A value's clear text, which wildcard patterns read, comes
+    with the record that carries it, so it does not change while the value's
+    rows stay as they are.
+#}
+candidate_values as (
+
+    select
+        identifier_type,
+        identifier_value,
+        clear_value
+    from value_totals
+    {% if is_incremental() %}
+        union
+        select
+            identifier_type,
+            identifier_value,
+            max(clear_value) as clear_value
+        from all_identifiers
+        where
+            identifier_type = 'email'
+            and identifier_value in (select identifiers.email_key from identifiers)
+        group by identifier_type, identifier_value
+    {% endif %}
 
 ),
 
@@ -107,14 +163,14 @@ blocked_values as (
         from exact_blocked_values
         union all
         select
-            value_totals.identifier_type,
-            value_totals.identifier_value,
+            candidate_values.identifier_type,
+            candidate_values.identifier_value,
             wildcard_blocked_patterns.block_reason
-        from value_totals
+        from candidate_values
         inner join wildcard_blocked_patterns
             on
-                value_totals.identifier_type = wildcard_blocked_patterns.identifier_type
-                and value_totals.clear_value like wildcard_blocked_patterns.blocked_pattern
+                candidate_values.identifier_type = wildcard_blocked_patterns.identifier_type
+                and candidate_values.clear_value like wildcard_blocked_patterns.blocked_pattern
     ) as blocked
     group by identifier_type, identifier_value
 
@@ -217,7 +273,8 @@ value_counts as (
         value_distinct_counts.linked_full_names,
         value_distinct_counts.linked_emails,
         value_distinct_counts.linked_email_owners
-        - coalesce(abbreviated_owners.abbreviated_owners, 0) as linked_email_owners
+        - coalesce(abbreviated_owners.abbreviated_owners, 0) as linked_email_owners,
+        value_totals.identifier_rows_fingerprint
     from value_totals
     inner join value_distinct_counts
         on
@@ -241,6 +298,7 @@ judged as (
         value_counts.linked_full_names,
         value_counts.linked_emails,
         value_counts.linked_email_owners,
+        value_counts.identifier_rows_fingerprint,
         case
             when not coalesce(identifier_rules.is_matching_enabled, false) then 'matching_disabled'
             when blocked_values.block_reason is not null then 'blocked_' || blocked_values.block_reason
@@ -274,7 +332,9 @@ final as (
         linked_full_names,
         linked_emails,
         linked_email_owners,
-        guard_reason is null as is_usable_for_matching
+        guard_reason is null as is_usable_for_matching,
+        identifier_rows_fingerprint,
+        {{ seeds_fingerprint(guard_rule_seeds()) }} as guard_rules_fingerprint
     from judged
 
 )

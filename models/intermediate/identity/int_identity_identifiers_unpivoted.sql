@@ -36,11 +36,36 @@
     {'type': 'social_handle', 'value': 'social_handle', 'clear_column': 'social_handle'},
 ] -%}
 
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['record_key'],
+            {'record_built_at': 'record_built_at', 'identifier_rules_fingerprint': 'identifier_rules_fingerprint'},
+            identity_identifier_versions(),
+        ) }}",
+    )
+}}
+
 with
 
+{#
+    Built by version (see macros/identity/identity_graph_incremental.sql): only
+    the records written after the latest record these rows were derived from.
+    A record whose rows the pre-hook deleted was written again since, and a
+    record written since has no rows yet, so no anti-join over every record
+    is needed. (A record without identifiers gives no rows and is looked at
+    again, to no effect, until a later record is.)
+#}
 records as (
 
-    select * from {{ ref('int_identity_records_unioned') }}
+    select *
+    from {{ ref('int_identity_records_unioned') }}
+    {% if is_incremental() %}
+        where built_at > {{ latest_mark(this, 'record_built_at') }}
+    {% endif %}
 
 ),
 
@@ -87,7 +112,8 @@ unpivoted as (
             first_name_key,
             full_name_key,
             email_key,
-            email_owner_letters
+            email_owner_letters,
+            built_at
         from owned_records
         where {{ column.value }} is not null{% if column.also %} and {{ column.also }}{% endif %}
         {% if not loop.last %}union all{% endif %}
@@ -113,7 +139,9 @@ final as (
         end as email_owner_key,
         case
             when identifier_rules.max_linked_email_owners is not null then unpivoted.email_owner_letters
-        end as email_owner_letters
+        end as email_owner_letters,
+        unpivoted.built_at as record_built_at,
+        {{ seeds_fingerprint(identifier_rule_seeds()) }} as identifier_rules_fingerprint
     from unpivoted
     left outer join identifier_rules
         on unpivoted.identifier_type = identifier_rules.identifier_type

@@ -15,6 +15,22 @@
     both by daniel).
 #}
 {%- set max_romanised_name_length = 4 -%}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['source_table', 'source_record_id'],
+            {
+                'delivered_batch_id': 'delivered_batch_id',
+                'delivered_at': 'delivered_at',
+                'name_key_rules_fingerprint': 'name_key_rules_fingerprint',
+            },
+            identity_record_versions(),
+        ) }}",
+    )
+}}
 
 with
 
@@ -24,6 +40,7 @@ source_records as (
 
 ),
 
+{# built by version: only the records without a row (see macros/identity/identity_graph_incremental.sql) #}
 named_records as (
 
     select
@@ -31,7 +48,9 @@ named_records as (
         {{ name_match_key('first_name') }} as first_name_match_key,
         {{ name_match_key('last_name') }} as last_name_match_key
     from source_records
-    where source_records.is_identity_bearing
+    where
+        source_records.is_identity_bearing
+        and {{ has_no_row_built(['source_table', 'source_record_id'], 'source_records', is_incremental()) }}
 
 ),
 
@@ -128,7 +147,11 @@ final as (
         coalesce(romanised_last_names.romanised_name_key, named_records.last_name_match_key) as last_name_key,
         upper({{ regex_replace('named_records.postal_code', "'[^0-9A-Za-z]'", "''") }}) as postal_code_key,
         named_records.birth_date,
-        named_records.observed_at
+        named_records.observed_at,
+        named_records.delivered_batch_id,
+        named_records.delivered_at,
+        {{ seeds_fingerprint(name_key_seeds()) }} as name_key_rules_fingerprint,
+        {{ run_started_at_second() }} as built_at
     from named_records
     left outer join romanised_name_keys as romanised_first_names
         on named_records.first_name_match_key = romanised_first_names.name_key

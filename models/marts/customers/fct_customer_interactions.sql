@@ -119,10 +119,11 @@ reassigned_records as (
 
     union all
 
-    {# subscribers and accounts that were assigned once and that no delivery holds any more: the
-       touches reached through them reach no customer now (the memory of ids keeps them; a record
-       key is `source_table:record id`). A touch that is itself such a record went with its
-       delivery. #}
+    {# records that were assigned once and are identity records no more: the touches they are, and
+       those reached through them (a subscriber's, an account's), reach no customer now. The memory
+       of ids keeps them; a record key is `source_table:record id`. Most went with their delivery,
+       but a social interaction stops naming someone, undelivered, when the one interaction that
+       showed its handle with an email goes. #}
     select
         {{ dbt.split_part('assignments.record_key', "':'", 1) }} as source_table,
         substr(
@@ -131,9 +132,7 @@ reassigned_records as (
     from assignments
     left outer join customer_records
         on assignments.record_key = customer_records.record_key
-    where
-        customer_records.record_key is null
-        and (assignments.record_key like 'email_subscribers:%' or assignments.record_key like 'web_accounts:%')
+    where customer_records.record_key is null
 
 ),
 

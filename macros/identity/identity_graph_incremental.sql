@@ -1,0 +1,187 @@
+{#
+    The identity graph is built by version: a daily build recomputes only the
+    rows whose inputs changed and keeps every other row. See
+    docs/identity_resolution.md, "Built by version".
+
+    Every such model stores, on each of its rows, the version of the input the
+    row was computed from: for a record, the delivery its current staging row
+    came in; for a record's identifiers, when the record's row was written;
+    for an identifier value, a fingerprint of the identifier rows that carry
+    it; and, on every row, a digest of the seeds its rules come from. Before
+    an incremental build, the rows whose version no longer stands are deleted
+    (the pre-hook, inside the model's transaction); the build then computes
+    every input that has no row left. Both steps compare the model with its
+    own content, so a build that failed or never ran is caught up by the next.
+#}
+
+{% macro delete_rows_of_outdated_versions(key_columns, version_columns, current_versions) %}
+    {#- Pre-hook: remove the rows whose key is gone from `current_versions` (a
+        parenthesised query with the key and version columns) or whose version
+        there differs. `version_columns` maps each version column's name in
+        `current_versions` to its expression over the model's own columns;
+        versions are never null, so that the comparison is a plain equality,
+        which every engine can hash. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where ({{ key_columns | join(', ') }}) in (
+            select
+                {%- for column in key_columns %}
+                built.{{ column }}{% if not loop.last %},{% endif %}
+                {%- endfor %}
+            from (
+                select
+                    {{ key_columns | join(', ') }},
+                    {%- for name, expression in version_columns.items() %}
+                    {{ expression }} as {{ name }}{% if not loop.last %},{% endif %}
+                    {%- endfor %}
+                from {{ this }}
+            ) as built
+            left outer join {{ current_versions }} as current_versions
+                on
+                    {% for column in key_columns + (version_columns.keys() | list) -%}
+                    built.{{ column }} = current_versions.{{ column }}
+                    {% if not loop.last %}and {% endif %}
+                    {%- endfor %}
+            where current_versions.{{ key_columns[0] }} is null
+        )
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro has_no_row_built(key_columns, input_alias, incremental) %}
+    {#- A predicate on the input rows aliased `input_alias`: true for every row
+        in a full build; in an incremental one, true for the inputs whose key
+        has no row in the model: new ones and those the pre-hook just deleted
+        (and inputs that give no row at all, recomputed to no effect). The
+        model passes its own is_incremental(), which unit tests can override. -#}
+    {%- if incremental -%}
+        not exists (
+            select 1
+            from {{ this }} as built
+            where
+                {% for column in key_columns -%}
+                built.{{ column }} = {{ input_alias }}.{{ column }}
+                {% if not loop.last %}and {% endif %}
+                {%- endfor %}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro seeds_fingerprint(seed_columns) %}
+    {#- One digest of the whole content of some seeds, as a scalar subquery:
+        `seed_columns` maps each seed's name to its columns. A row computed
+        under rules from these seeds stores it, so that a changed rule
+        recomputes every row. -#}
+    {%- set parts = [] -%}
+    {%- for seed_name in seed_columns -%}
+        {%- if not loop.first %}{% do parts.append("'/'") %}{% endif -%}
+        {%- do parts.append('seed_' ~ loop.index ~ '.fingerprint') -%}
+    {%- endfor -%}
+    (
+        select {{ customer360.md5_digest(dbt.concat(parts)) }}
+        from
+        {%- for seed_name, columns in seed_columns.items() %}
+            (
+                select {{ customer360.group_fingerprint(columns) }} as fingerprint
+                from {{ ref(seed_name) }}
+            ) as seed_{{ loop.index }}
+            {% if not loop.last %}cross join{% endif %}
+        {%- endfor %}
+    )
+{%- endmacro %}
+
+
+{% macro name_key_seeds() %}
+    {#- The seeds a record's name keys are derived from, with their columns. -#}
+    {{- return({
+        'cjk_character_pinyin': ['cjk_character', 'pinyin'],
+        'first_name_nicknames': ['nickname', 'first_name'],
+    }) -}}
+{% endmacro %}
+
+
+{% macro identity_record_versions() %}
+    {#- The version of every identity-bearing source record, as a parenthesised
+        query: the delivery its current staging row came in and the digest of
+        the name-key seeds. int_identity_records_unioned stores the same on
+        each row. A social interaction's handle counts once any interaction
+        shows it with an email, without a new delivery of this one; but an
+        interaction names someone only by its email or by such a handle, so it
+        becomes an identity record, or stops being one, as its handle does. -#}
+    (
+        select
+            source_table,
+            source_record_id,
+            delivered_batch_id,
+            delivered_at,
+            {{ customer360.seeds_fingerprint(customer360.name_key_seeds()) }} as name_key_rules_fingerprint
+        from ({{ customer360.identity_source_records() }}) as source_records
+        where is_identity_bearing
+    )
+{%- endmacro %}
+
+
+{% macro identifier_rule_seeds() %}
+    {#- The seed that says how identifiers are keyed, with its columns. -#}
+    {{- return({
+        'identity_identifier_rules': [
+            'identifier_type', 'is_matching_enabled', 'max_linked_records', 'max_linked_first_names',
+            'max_linked_email_owners',
+        ],
+    }) -}}
+{% endmacro %}
+
+
+{% macro guard_rule_seeds() %}
+    {#- The seeds that say when an identifier value is guarded, with their columns. -#}
+    {%- set seeds = customer360.identifier_rule_seeds() -%}
+    {%- do seeds.update({
+        'identity_blocked_identifiers': ['identifier_type', 'blocked_pattern', 'block_reason'],
+        'identifier_placeholders': ['identifier_type', 'placeholder_value'],
+    }) -%}
+    {{- return(seeds) -}}
+{% endmacro %}
+
+
+{% macro identity_identifier_versions() %}
+    {#- The version of every record's identifiers, as a parenthesised query:
+        when the record's row was written, and the digest of the identifier
+        rules seed. int_identity_identifiers_unpivoted stores the same on each
+        row. -#}
+    (
+        select
+            record_key,
+            built_at as record_built_at,
+            {{ customer360.seeds_fingerprint(customer360.identifier_rule_seeds()) }} as identifier_rules_fingerprint
+        from {{ ref('int_identity_records_unioned') }}
+    )
+{%- endmacro %}
+
+
+{% macro identifier_version_columns() %}
+    {#- What an identifier value's verdict is computed from, row by row: which
+        records carry it, in which version. (The rules are in
+        guard_rules_fingerprint.) -#}
+    {{- return(['record_key', 'record_built_at']) -}}
+{% endmacro %}
+
+
+{% macro identifier_value_versions() %}
+    {#- The version of every identifier value, as a parenthesised query: a
+        fingerprint of the identifier rows that carry it (see
+        identifier_version_columns) and the digest of the guard rule seeds.
+        int_identity_identifiers_guarded stores the same on each row. -#}
+    (
+        select
+            identifier_type,
+            identifier_value,
+            {{ customer360.group_fingerprint(customer360.identifier_version_columns()) }}
+                as identifier_rows_fingerprint,
+            {{ customer360.seeds_fingerprint(customer360.guard_rule_seeds()) }} as guard_rules_fingerprint
+        from {{ ref('int_identity_identifiers_unpivoted') }}
+        group by identifier_type, identifier_value
+    )
+{%- endmacro %}
