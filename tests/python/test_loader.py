@@ -13,6 +13,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from c360.cli import main as cli_main
+from c360.errors import C360Error
 from c360.load import ExtractError, load_batch
 from c360.raw_tables import RAW_TABLES_BY_NAME
 from c360.targets import DuckDBTarget, resolve_target
@@ -62,6 +63,17 @@ def test_every_row_carries_batch_row_number_and_load_time(tmp_path, duckdb_targe
         "select account_id, _batch_id, _row_number, _loaded_at from raw.web_accounts order by 3",
     )
     assert rows == [(f"WA-{n}", "day_0007", n, loaded_at) for n in (1, 2, 3)]
+
+
+def test_a_load_stamped_before_an_earlier_load_is_refused(tmp_path, duckdb_target):
+    write_accounts(tmp_path / "day_0000", [account("WA-1")])
+    write_accounts(tmp_path / "day_0001", [account("WA-2")])
+    load_batch(tmp_path / "day_0000", duckdb_target, loaded_at=datetime(2026, 3, 2, 12, 0, 0))
+    with pytest.raises(C360Error, match="a load of 2026-03-02 12:00:00 UTC is already in the warehouse"):
+        load_batch(tmp_path / "day_0001", duckdb_target, loaded_at=datetime(2026, 3, 1, 12, 0, 0))
+    assert duckdb_rows(duckdb_target, "select account_id from raw.web_accounts") == [("WA-1",)]
+    load_batch(tmp_path / "day_0001", duckdb_target, loaded_at=datetime(2026, 3, 3, 12, 0, 0))
+    assert duckdb_rows(duckdb_target, "select count(*) from raw.web_accounts") == [(2,)]
 
 
 def test_a_changed_file_replaces_only_its_own_batch(tmp_path, duckdb_target):

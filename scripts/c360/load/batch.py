@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+from c360.errors import C360Error
 from c360.load.extracts import (
     Extract,
     RejectedLine,
@@ -73,12 +74,26 @@ def load_batch(
     report = LoadReport(batch_id=batch_id, target=resolved.name)
     sink = open_sink(resolved)
     try:
+        _check_load_comes_after_earlier_loads(sink, loaded_at)
         for extract in extracts:
             report.tables.append(_load_extract(sink, extract, batch_id, loaded_at))
     finally:
         sink.close()
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _check_load_comes_after_earlier_loads(sink, loaded_at: datetime) -> None:
+    """Incremental models find what is new by comparing _loaded_at with the latest load they
+    have built (docs/staging_pattern.md): a load stamped at or before an earlier one would
+    never be seen by them."""
+    latest = sink.latest_loaded_at()
+    if latest is not None and loaded_at <= latest:
+        raise C360Error(
+            f"cannot stamp this load {loaded_at.isoformat(sep=' ')} UTC: a load of "
+            f"{latest.isoformat(sep=' ')} UTC is already in the warehouse, and incremental builds "
+            "find new rows by a later _loaded_at; give a later --loaded-at (or none: now)"
+        )
 
 
 def _as_naive_utc(moment: datetime) -> datetime:

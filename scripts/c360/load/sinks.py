@@ -42,6 +42,8 @@ class Sink(Protocol):
 
     def loaded_checksum(self, batch_id: str, qualified_table: str) -> str | None: ...
 
+    def latest_loaded_at(self) -> datetime | None: ...
+
     def replace_batch(
         self,
         qualified_table: str,
@@ -97,6 +99,9 @@ class DuckDBSink:
             [batch_id, qualified_table],
         ).fetchone()
         return row[0] if row else None
+
+    def latest_loaded_at(self) -> datetime | None:
+        return self.connection.execute(f"select max(loaded_at) from {LEDGER_TABLE}").fetchone()[0]
 
     def replace_batch(
         self,
@@ -179,6 +184,11 @@ class PostgresSink:
             )
             row = cursor.fetchone()
         return row[0] if row else None
+
+    def latest_loaded_at(self) -> datetime | None:
+        with self.connection, self.connection.cursor() as cursor:
+            cursor.execute(f"select max(loaded_at) from {LEDGER_TABLE}")
+            return cursor.fetchone()[0]
 
     def replace_batch(
         self,
