@@ -123,7 +123,8 @@ reassigned_records as (
        those reached through them (a subscriber's, an account's), reach no customer now. The memory
        of ids keeps them; a record key is `source_table:record id`. Most went with their delivery,
        but a social interaction stops naming someone, undelivered, when the one interaction that
-       showed its handle with an email goes. #}
+       showed its handle with an email goes. Such records are rewritten every day, as they were
+       (a few rows: records stop naming someone rarely). #}
     select
         {{ dbt.split_part('assignments.record_key', "':'", 1) }} as source_table,
         substr(
