@@ -11,6 +11,8 @@
     Both steps compare the model with its own content, so a build that failed
     or was killed is caught up by the next one: nothing records "done" apart
     from the rows themselves.
+
+    The deletion is the shared one of macros/incremental/rows_by_version.sql.
 #}
 
 {#
@@ -26,16 +28,9 @@
         transaction, so the rows are only gone once their replacements are in. -#}
     {%- if is_incremental() -%}
         {{- customer360.stop_if_digest_form_changed(this, 'records_fingerprint') }}
-        delete from {{ this }}
-        where customer_id in (
-            select built.customer_id
-            from {{ fingerprints_carried_by(this) }} as built
-            left outer join {{ fingerprints }} as current_fingerprints
-                on
-                    built.customer_id = current_fingerprints.customer_id
-                    and built.records_fingerprint = current_fingerprints.records_fingerprint
-            where current_fingerprints.customer_id is null
-        )
+        {{ customer360.delete_rows_of_outdated_versions(
+            ['customer_id'], {'records_fingerprint': 'records_fingerprint'}, fingerprints, many_rows_per_key=true
+        ) }}
     {%- endif -%}
 {% endmacro %}
 

@@ -12,63 +12,9 @@
     (the pre-hook, inside the model's transaction); the build then computes
     every input that has no row left. Both steps compare the model with its
     own content, so a build that failed or never ran is caught up by the next.
+    The two steps are macros/incremental/rows_by_version.sql; this file says
+    what a version is for each model.
 #}
-
-{% macro delete_rows_of_outdated_versions(key_columns, version_columns, current_versions) %}
-    {#- Pre-hook: remove the rows whose key is gone from `current_versions` (a
-        parenthesised query with the key and version columns) or whose version
-        there differs. `version_columns` maps each version column's name in
-        `current_versions` to its expression over the model's own columns;
-        versions are never null, so that the comparison is a plain equality,
-        which every engine can hash. -#}
-    {%- if is_incremental() -%}
-        delete from {{ this }}
-        where ({{ key_columns | join(', ') }}) in (
-            select
-                {%- for column in key_columns %}
-                built.{{ column }}{% if not loop.last %},{% endif %}
-                {%- endfor %}
-            from (
-                select
-                    {{ key_columns | join(', ') }},
-                    {%- for name, expression in version_columns.items() %}
-                    {{ expression }} as {{ name }}{% if not loop.last %},{% endif %}
-                    {%- endfor %}
-                from {{ this }}
-            ) as built
-            left outer join {{ current_versions }} as current_versions
-                on
-                    {% for column in key_columns + (version_columns.keys() | list) -%}
-                    built.{{ column }} = current_versions.{{ column }}
-                    {% if not loop.last %}and {% endif %}
-                    {%- endfor %}
-            where current_versions.{{ key_columns[0] }} is null
-        )
-    {%- endif -%}
-{% endmacro %}
-
-
-{% macro has_no_row_built(key_columns, input_alias, incremental) %}
-    {#- A predicate on the input rows aliased `input_alias`: true for every row
-        in a full build; in an incremental one, true for the inputs whose key
-        has no row in the model: new ones and those the pre-hook just deleted
-        (and inputs that give no row at all, recomputed to no effect). The
-        model passes its own is_incremental(), which unit tests can override. -#}
-    {%- if incremental -%}
-        not exists (
-            select 1
-            from {{ this }} as built
-            where
-                {% for column in key_columns -%}
-                built.{{ column }} = {{ input_alias }}.{{ column }}
-                {% if not loop.last %}and {% endif %}
-                {%- endfor %}
-        )
-    {%- else -%}
-        true
-    {%- endif -%}
-{% endmacro %}
-
 
 {% macro seeds_fingerprint(seed_columns) %}
     {#- One digest of the whole content of some seeds, as a scalar subquery:

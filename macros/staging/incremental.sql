@@ -50,18 +50,30 @@
 {% endmacro %}
 
 
+{% macro delivered_loads() %}
+    {#- The loads of the model's raw table (batch_id, loaded_at), from the
+        loader's bookkeeping, as a parenthesised query: it records every load,
+        also one without a single row of this table. -#}
+    {%- set delivered = customer360.delivered_source() -%}
+    (
+        select
+            load_batches.batch_id,
+            load_batches.loaded_at
+        from {{ source('loader', 'load_batches') }} as load_batches
+        where load_batches.table_name = '{{ delivered.schema }}.{{ delivered.identifier }}'
+    )
+{%- endmacro %}
+
+
 {% macro batches_loaded_since_built() %}
     {#- The batches loaded into the model's raw table after the latest load it
         holds rows of, as a parenthesised query: new batches and batches
         delivered again, also with no row of this table, which leaves no
         newer row to tell. From the loader's bookkeeping. -#}
-    {%- set delivered = customer360.delivered_source() -%}
     (
-        select load_batches.batch_id
-        from {{ source('loader', 'load_batches') }} as load_batches
-        where
-            load_batches.table_name = '{{ delivered.schema }}.{{ delivered.identifier }}'
-            and load_batches.loaded_at > (select max(built._loaded_at) from {{ this }} as built)
+        select delivered_loads.batch_id
+        from {{ customer360.delivered_loads() }} as delivered_loads
+        where delivered_loads.loaded_at > (select max(built._loaded_at) from {{ this }} as built)
     )
 {%- endmacro %}
 
@@ -303,7 +315,6 @@ versioned as (
         (the loader's bookkeeping knows that load). The other rows were
         already replaced by the incremental delete+insert; on a full build
         there is nothing to delete. -#}
-    {%- set delivered = customer360.delivered_source() -%}
     delete from {{ this }}
     where ({{ this }}._batch_id, {{ this }}._loaded_at) in (
         select
@@ -323,11 +334,10 @@ versioned as (
         ) as built_loads
         left outer join (
             select
-                load_batches.batch_id,
-                max(load_batches.loaded_at) as latest_loaded_at
-            from {{ source('loader', 'load_batches') }} as load_batches
-            where load_batches.table_name = '{{ delivered.schema }}.{{ delivered.identifier }}'
-            group by load_batches.batch_id
+                delivered_loads.batch_id,
+                max(delivered_loads.loaded_at) as latest_loaded_at
+            from {{ customer360.delivered_loads() }} as delivered_loads
+            group by delivered_loads.batch_id
         ) as latest_loads
             on built_loads._batch_id = latest_loads.batch_id
         where

@@ -1,0 +1,67 @@
+{#
+    Models built by version: each row stores the version of the input it was
+    computed from. Before an incremental build, the rows whose version no
+    longer stands are deleted (the pre-hook, inside the model's transaction);
+    the build then computes every input that has no row left. The model
+    compares only with its own content, so a build that failed or never ran
+    is caught up by the next. Used by the golden record (per customer,
+    macros/customers/customer_grain_incremental.sql) and by the identity graph
+    (per record and identifier value, macros/identity/identity_graph_incremental.sql).
+#}
+
+{% macro delete_rows_of_outdated_versions(key_columns, version_columns, current_versions, many_rows_per_key=false) %}
+    {#- Pre-hook: remove the rows whose key is gone from `current_versions` (a
+        parenthesised query with the key and version columns) or whose version
+        there differs. `version_columns` maps each version column's name in
+        `current_versions` to its expression over the model's own columns;
+        versions are never null, so that the comparison is a plain equality,
+        which every engine can hash. With many_rows_per_key the model's rows
+        are reduced to distinct keys and versions first, so that the join is
+        as large as the keys, not the rows. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where ({{ key_columns | join(', ') }}) in (
+            select
+                {%- for column in key_columns %}
+                built.{{ column }}{% if not loop.last %},{% endif %}
+                {%- endfor %}
+            from (
+                select{{ ' distinct' if many_rows_per_key }}
+                    {{ key_columns | join(', ') }},
+                    {%- for name, expression in version_columns.items() %}
+                    {{ expression }} as {{ name }}{% if not loop.last %},{% endif %}
+                    {%- endfor %}
+                from {{ this }}
+            ) as built
+            left outer join {{ current_versions }} as current_versions
+                on
+                    {% for column in key_columns + (version_columns.keys() | list) -%}
+                    built.{{ column }} = current_versions.{{ column }}
+                    {% if not loop.last %}and {% endif %}
+                    {%- endfor %}
+            where current_versions.{{ key_columns[0] }} is null
+        )
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro has_no_row_built(key_columns, input_alias, incremental) %}
+    {#- A predicate on the input rows aliased `input_alias`: true for every row
+        in a full build; in an incremental one, true for the inputs whose key
+        has no row in the model: new ones and those the pre-hook just deleted
+        (and inputs that give no row at all, recomputed to no effect). The
+        model passes its own is_incremental(), which unit tests can override. -#}
+    {%- if incremental -%}
+        not exists (
+            select 1
+            from {{ this }} as built
+            where
+                {% for column in key_columns -%}
+                built.{{ column }} = {{ input_alias }}.{{ column }}
+                {% if not loop.last %}and {% endif %}
+                {%- endfor %}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
