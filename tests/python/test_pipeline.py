@@ -38,7 +38,7 @@ from c360.pipeline.run_log import RunLog, read_run_log
 from c360.pipeline.runner import PipelineOrderError, check_order, history_recorded_at
 from c360.pipeline.state import PipelineState, utc_now
 from c360.pipeline.steps import PRE_SNAPSHOT_TAG, day_steps, steps_selecting_tests
-from conftest import PROJECT_ROOT, VENV_BIN, dbt_environment
+from conftest import PROJECT_ROOT, VENV_BIN, dbt_environment, run_dbt
 
 CUSTOMERS = 300
 SEED = 20261201
@@ -70,6 +70,8 @@ COMPARED_TABLES = """
     order by 1, 2
 """
 MARTS_AND_HISTORY = ("main_marts.", "main_restricted.", "main_snapshots.")
+# The marts a day updates in place instead of rebuilding them.
+INCREMENTAL_MARTS = "path:models/marts,config.materialized:incremental"
 
 
 # --- the parts that need no warehouse ---------------------------------------------------------
@@ -398,6 +400,27 @@ def test_a_day_killed_at_a_random_step_resumes_to_the_same_warehouse(warehouse, 
     assert resumed.steps(1, "skipped") == finished_before, "finished steps must not run again"
     assert resumed.steps(1, "ok")[0] not in finished_before
     assert differences(warehouse.fingerprint(), expected) == [], f"killed during {victim}"
+
+
+@pytest.mark.dbt
+def test_marts_built_day_by_day_equal_a_rebuild(warehouse, reference):
+    """After day 1, a --full-refresh of the incremental marts changes nothing in the warehouse."""
+    _, expected = reference
+    warehouse.restore("reference")
+    # Day 1 adds versions to both history marts (test_history.py also closes and deletes some).
+    added = warehouse.query(
+        "select (select count(*) from main_marts.dim_customers_history where valid_from > "
+        "(select min(valid_from) from main_marts.dim_customers_history)), "
+        "(select count(*) from main_marts.fct_segment_memberships_history where valid_from > "
+        "(select min(valid_from) from main_marts.fct_segment_memberships_history))"
+    )
+    assert all(count > 0 for count in added[0]), f"day 1 added no versions: {added}"
+    result = run_dbt(
+        ["run", "--full-refresh", "--select", INCREMENTAL_MARTS], warehouse.env(), warehouse.root
+    )
+    for mart in ("fct_customer_interactions", "dim_customers_history", "fct_segment_memberships_history"):
+        assert f"incremental model main_marts.{mart} " in result.stdout, result.stdout[-2000:]
+    assert differences(warehouse.fingerprint(), expected) == []
 
 
 @pytest.mark.dbt

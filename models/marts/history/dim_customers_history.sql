@@ -4,13 +4,26 @@
     warehouse learned and replaced each state (UTC); a deletion version marks
     a customer erased, merged away or gone from every source. State at an
     instant: customer_state_as_of() or scd2_as_of().
+
+    A daily build rewrites only the versions the snapshot added or closed
+    since the mart's latest valid_from (macros/history/snapshot_rows_to_build.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='customer_version_id',
+        on_schema_change='fail',
+    )
+}}
 
 with
 
 customer_snapshots as (
 
-    select * from {{ ref('snp_customers') }}
+    select *
+    from {{ ref('snp_customers') }}
+    where {{ customer360.is_snapshot_row_to_build(is_incremental()) }}
 
 ),
 

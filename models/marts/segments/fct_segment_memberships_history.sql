@@ -5,13 +5,26 @@
     valid_from / valid_to are the recording times of the segment state (UTC):
     a membership holds at T when valid_from <= T < valid_to (or valid_to is
     null) and the version is not a deletion.
+
+    A daily build rewrites only the versions the snapshot added or closed
+    since the mart's latest valid_from (macros/history/snapshot_rows_to_build.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='membership_version_id',
+        on_schema_change='fail',
+    )
+}}
 
 with
 
 membership_snapshots as (
 
-    select * from {{ ref('snp_segment_memberships') }}
+    select *
+    from {{ ref('snp_segment_memberships') }}
+    where {{ customer360.is_snapshot_row_to_build(is_incremental()) }}
 
 ),
 
