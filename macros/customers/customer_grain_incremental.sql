@@ -21,15 +21,33 @@
     is built over a table of ten million rows, only over customers.
 #}
 
-{% macro delete_outdated_customers(fingerprints) %}
+{% macro delete_outdated_customers(fingerprints, many_rows_per_key=true, keyed_hashes=false) %}
     {#- Pre-hook: remove the rows of customers that left `fingerprints` (a
         relation or a parenthesised query of customer_id, records_fingerprint)
         or whose fingerprint there differs. It runs inside the model's
-        transaction, so the rows are only gone once their replacements are in. -#}
+        transaction, so the rows are only gone once their replacements are in.
+        A model with one row per customer passes many_rows_per_key=false. A
+        model holding keyed hashes (keyed_hashes=true) also stores
+        hash_key_fingerprint() on each row: rows hashed under an earlier key
+        are outdated too. -#}
     {%- if is_incremental() -%}
         {{- customer360.stop_if_digest_form_changed(this, 'records_fingerprint') }}
+        {%- set version_columns = {'records_fingerprint': 'records_fingerprint'} -%}
+        {%- set current_versions = fingerprints -%}
+        {%- if keyed_hashes -%}
+            {%- do version_columns.update({'hash_key_fingerprint': 'hash_key_fingerprint'}) -%}
+            {%- set current_versions -%}
+                (
+                    select
+                        customer_id,
+                        records_fingerprint,
+                        {{ customer360.hash_key_fingerprint() }} as hash_key_fingerprint
+                    from {{ fingerprints }}
+                )
+            {%- endset -%}
+        {%- endif %}
         {{ customer360.delete_rows_of_outdated_versions(
-            ['customer_id'], {'records_fingerprint': 'records_fingerprint'}, fingerprints, many_rows_per_key=true
+            ['customer_id'], version_columns, current_versions, many_rows_per_key=many_rows_per_key
         ) }}
     {%- endif -%}
 {% endmacro %}

@@ -44,3 +44,14 @@
 {% macro spark__quoted_text_literal(value) -%}
     {{ return("'" ~ (value | replace("\\", "\\\\") | replace("'", "\\'")) ~ "'") }}
 {%- endmacro %}
+
+
+{#
+    Which key a model's keyed hashes were made with, without revealing it:
+    the keyed hash of a fixed text. A model built per customer stores it on
+    each row as part of the row's version, so that rows hashed under an
+    earlier C360_HASH_KEY are rewritten once the key changes.
+#}
+{% macro hash_key_fingerprint() -%}
+    {{ return(customer360.keyed_hash("'customer360 hash key fingerprint'")) }}
+{%- endmacro %}

@@ -3,7 +3,8 @@
 The base staging models are incremental (see docs/staging_pattern.md), and so
 are the first steps of the identity graph, rebuilt per record and identifier
 value whose version changed, and the golden record, rebuilt per customer whose
-inputs changed (see docs/identity_resolution.md), and fct_customer_interactions,
+inputs changed (see docs/identity_resolution.md), as are dim_customers and
+dim_customers_restricted, and fct_customer_interactions,
 rebuilt per source record (see docs/pipeline.md). Their result must not depend on how the
 deliveries were split into builds. One scenario per engine loads and builds batch by batch,
 including the cases an incremental build can get wrong:
@@ -25,8 +26,8 @@ including the cases an incremental build can get wrong:
   the account and its devices) change customer.
 
 After the last build every base table, the identity graph models built by
-version, every golden-record table built per customer and the facts built per
-source record are compared, row for row and column for column, with a
+version, every golden-record table and customer mart built per customer and the
+facts built per source record are compared, row for row and column for column, with a
 ``--full-refresh`` rebuild of the same raw data (customer ids are kept across
 it, see int_identity_customer_ids_assigned).
 """
@@ -73,6 +74,8 @@ IDENTITY_GRAPH_MODELS = (
 )
 IDENTITY_GRAPH_WRITE_MARKS = ("built_at", "record_built_at", "identifier_rows_fingerprint")
 FACTS = "+fct_customer_interactions"
+# The customer marts built per customer: (schema suffix, model).
+PER_CUSTOMER_MARTS = (("marts", "dim_customers"), ("restricted", "dim_customers_restricted"))
 FACT_COLUMNS = {
     "fct_customer_interactions": (
         "interaction_id, customer_id, source_record_id, product_id, source_table, channel, "
@@ -424,6 +427,13 @@ def identity_graph_tables(fetch: Callable[[str], list[tuple]], schema: str) -> d
     return tables
 
 
+def customer_mart_tables(fetch: Callable[[str], list[tuple]], marts_schema: str) -> dict[str, list[tuple]]:
+    return {
+        name: sorted(fetch(f"select * from {marts_schema.replace('marts', suffix)}.{name}"), key=repr)
+        for suffix, name in PER_CUSTOMER_MARTS
+    }
+
+
 def fact_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
     return {
         name: sorted(fetch(f"select {columns} from {schema}.{name}"), key=repr)
@@ -454,7 +464,8 @@ def run_scenario(
     run_dbt(["seed"], env, work_dir)
 
     def build(*extra: str) -> None:
-        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, FACTS, *extra], env, work_dir)
+        marts = [name for _, name in PER_CUSTOMER_MARTS]
+        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, FACTS, *marts, *extra], env, work_dir)
 
     load_batch(data_dir / day_folder_name(0), target)
     build()
@@ -532,6 +543,7 @@ def run_scenario(
     incremental_golden = golden_record_tables(fetch, intermediate_schema)
     incremental_graph = identity_graph_tables(fetch, intermediate_schema)
     incremental_facts = fact_tables(fetch, marts_schema)
+    incremental_marts = customer_mart_tables(fetch, marts_schema)
     writes = fetch(
         f"select customer_resolved_at, count(*) from {marts_schema}.fct_customer_interactions "
         "group by customer_resolved_at order by customer_resolved_at"
@@ -553,6 +565,7 @@ def run_scenario(
     assert_same_rows(incremental_graph, identity_graph_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_golden, golden_record_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_facts, fact_tables(fetch, marts_schema))
+    assert_same_rows(incremental_marts, customer_mart_tables(fetch, marts_schema))
 
 
 @pytest.fixture(scope="module")
@@ -571,6 +584,17 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
             return connection.execute(sql).fetchall()
 
     run_scenario(env, tmp_path, generated_days, fetch, "main_staging", "main_intermediate", "main_marts")
+
+    # Another C360_HASH_KEY: the next daily build rewrites every customer of dim_customers, so the
+    # table never holds hashes of two keys, and it equals a rebuild under the new key.
+    rotated = {**env, "C360_HASH_KEY": "another-test-only-key"}
+    email_hashes = "select email_hash from main_marts.dim_customers where email_hash is not null"
+    old_hashes = set(fetch(email_hashes))
+    run_dbt(["run", "--select", "dim_customers"], rotated, tmp_path)
+    assert old_hashes and not old_hashes & set(fetch(email_hashes)), "every hash is made with the new key"
+    built = customer_mart_tables(fetch, "main_marts")["dim_customers"]
+    run_dbt(["run", "--select", "dim_customers", "--full-refresh"], rotated, tmp_path)
+    assert customer_mart_tables(fetch, "main_marts")["dim_customers"] == built
 
     # A table from before fingerprints became numbers: its text fingerprints would never match a
     # new row's, so the next incremental build must stop and ask for a rebuild instead.

@@ -3,13 +3,28 @@
     appear masked for display and as keyed hashes for joining (the key comes
     from the C360_HASH_KEY environment variable); the clear golden record is
     in restricted.dim_customers_restricted.
+
+    Built per customer, like the golden record it reads: a daily build
+    rewrites the customers whose records_fingerprint changed, and every
+    customer after a change of C360_HASH_KEY (see
+    macros/customers/customer_grain_incremental.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_outdated_customers(ref('int_customers_survived'), many_rows_per_key=false, keyed_hashes=true) }}",
+    )
+}}
 
 with
 
 customers as (
 
-    select * from {{ ref('int_customers_survived') }}
+    select *
+    from {{ ref('int_customers_survived') }}
+    where {{ is_customer_to_build(ref('int_customers_survived'), is_incremental()) }}
 
 ),
 
@@ -44,7 +59,9 @@ final as (
         has_conflicting_birth_dates,
         customer_id_created_at,
         first_seen_at,
-        last_seen_at
+        last_seen_at,
+        records_fingerprint,
+        {{ hash_key_fingerprint() }} as hash_key_fingerprint
     from customers
 
 )

@@ -2,13 +2,27 @@
     The clear golden contact details and their provenance, for the few roles
     allowed to see PII. Kept in its own schema so access can be granted
     (or not) to the schema as a whole.
+
+    Built per customer, like the golden record it copies: a daily build
+    rewrites the customers whose records_fingerprint changed (see
+    macros/customers/customer_grain_incremental.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_outdated_customers(ref('int_customers_survived'), many_rows_per_key=false) }}",
+    )
+}}
 
 with
 
 customers as (
 
-    select * from {{ ref('int_customers_survived') }}
+    select *
+    from {{ ref('int_customers_survived') }}
+    where {{ is_customer_to_build(ref('int_customers_survived'), is_incremental()) }}
 
 ),
 
@@ -48,7 +62,8 @@ final as (
         phone_observed_at,
         street_address_observed_at,
         loyalty_card_number_observed_at,
-        birth_date_observed_at
+        birth_date_observed_at,
+        records_fingerprint
     from customers
 
 )
