@@ -16,30 +16,6 @@
     what a version is for each model.
 #}
 
-{% macro seeds_fingerprint(seed_columns) %}
-    {#- One digest of the whole content of some seeds, as a scalar subquery:
-        `seed_columns` maps each seed's name to its columns. A row computed
-        under rules from these seeds stores it, so that a changed rule
-        recomputes every row. -#}
-    {%- set parts = [] -%}
-    {%- for seed_name in seed_columns -%}
-        {%- if not loop.first %}{% do parts.append("'/'") %}{% endif -%}
-        {%- do parts.append('seed_' ~ loop.index ~ '.fingerprint') -%}
-    {%- endfor -%}
-    (
-        select {{ customer360.md5_digest(dbt.concat(parts)) }}
-        from
-        {%- for seed_name, columns in seed_columns.items() %}
-            (
-                select {{ customer360.group_fingerprint(columns) }} as fingerprint
-                from {{ ref(seed_name) }}
-            ) as seed_{{ loop.index }}
-            {% if not loop.last %}cross join{% endif %}
-        {%- endfor %}
-    )
-{%- endmacro %}
-
-
 {% macro name_key_seeds() %}
     {#- The seeds a record's name keys are derived from, with their columns. -#}
     {{- return({

@@ -5,7 +5,8 @@ are the first steps of the identity graph, rebuilt per record and identifier
 value whose version changed, and the golden record, rebuilt per customer whose
 inputs changed (see docs/identity_resolution.md), as are dim_customers and
 dim_customers_restricted, and fct_customer_interactions,
-rebuilt per source record (see docs/pipeline.md). Their result must not depend on how the
+rebuilt per source record (see docs/pipeline.md), and fct_orders and
+fct_order_items, rebuilt per order whose version changed. Their result must not depend on how the
 deliveries were split into builds. One scenario per engine loads and builds batch by batch,
 including the cases an incremental build can get wrong:
 
@@ -13,6 +14,8 @@ including the cases an incremental build can get wrong:
 - an order item and an email event that arrive before their order and
   subscriber (quarantined as orphans), then the parents in a later batch (the
   item must be released, and the event must become a touch);
+- a line added to a day-0 order that is not delivered again (the order's
+  totals and its lines change);
 - a batch delivered again with fewer rows and a changed value (the loader
   replaces it; rows only the old delivery had must disappear, and so must
   golden-record rows of customers left without records);
@@ -35,6 +38,7 @@ it, see int_identity_customer_ids_assigned).
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -73,7 +77,7 @@ IDENTITY_GRAPH_MODELS = (
     "int_identity_identifiers_guarded",
 )
 IDENTITY_GRAPH_WRITE_MARKS = ("built_at", "record_built_at", "identifier_rows_fingerprint")
-FACTS = "+fct_customer_interactions"
+FACTS = ("+fct_customer_interactions", "+fct_order_items")
 # The customer marts built per customer: (schema suffix, model).
 PER_CUSTOMER_MARTS = (("marts", "dim_customers"), ("restricted", "dim_customers_restricted"))
 FACT_COLUMNS = {
@@ -81,6 +85,9 @@ FACT_COLUMNS = {
         "interaction_id, customer_id, source_record_id, product_id, source_table, channel, "
         "interaction_type, customer_match_method, occurred_date, occurred_at, delivered_batch_id, delivered_at"
     ),
+    # built by order version (macros/facts/orders_by_version.sql): every column compares
+    "fct_orders": "*",
+    "fct_order_items": "*",
 }
 LATE_ORDER_ID = "SO-LATE-PARENT"
 ONLY_FIRST_DELIVERY_ORDER_ID = "SO-ONLY-FIRST-DELIVERY"
@@ -90,6 +97,7 @@ SHARED_TILL_PHONE = "+1 415 555 0199"
 HANDLE_GAINING_EMAIL = "@handle.gains.email"
 HANDLE_LOSING_EMAIL = "@handle.loses.email"
 LATE_ITEM_ID = "SOI-LATE-CHILD"
+ADDED_LINE_ID = "SOI-ADDED-TO-AN-OLD-ORDER"
 LATE_EMAIL_EVENT_ID = "EE-LATE-CHILD"
 LATE_SUBSCRIBER_ID = "ES-LATE-PARENT"
 
@@ -118,10 +126,24 @@ def add_records(batch_dir: Path, data_dir: Path, table: str, *records: dict[str,
     write_rows(extract, header, rows)
 
 
+def clean_day_0_order(data_dir: Path) -> dict[str, str]:
+    """The first day-0 order that staging serves as it came: a plain total, a currency, times."""
+    header, rows = read_rows(data_dir / day_folder_name(0) / "shop_orders.csv")
+    for row in rows:
+        order = dict(zip(header, row, strict=True))
+        if (
+            re.fullmatch(r"[0-9]+\.[0-9]{2}", order["order_total"])
+            and order["currency"] == "USD"
+            and order["updated_at"].startswith("2024")
+        ):
+            return order
+    raise AssertionError("no clean day-0 order")
+
+
 def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
     """Two batches: an item of an unknown order, an email event of an unknown subscriber and a
-    social interaction of a handle never seen with an email; then that order, that subscriber and
-    the handle's first interaction with an email (all clean). The child batch also has an
+    social interaction of a handle never seen with an email; then that order, that subscriber,
+    the handle's first interaction with an email (all clean) and a new line of a day-0 order. The child batch also has an
     interaction of a handle whose only email comes in day 1's first delivery, and a phone carried
     by an account and by a till order with the shop's receipt mailbox; the parent batch gives the
     phone a third record, with the account's email: its guard, judged again, must still not count
@@ -156,6 +178,23 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
             "order_total": "10.00",
             "ordered_at": "2026-01-01 10:00:00",
             "updated_at": "2026-01-01 11:00:00",
+        },
+    )
+    # a line added to a day-0 order that is not delivered again: the order's totals change
+    old_order = clean_day_0_order(data_dir)
+    add_records(
+        parent_dir,
+        data_dir,
+        "shop_order_items",
+        {
+            "order_item_id": ADDED_LINE_ID,
+            "order_id": old_order["order_id"],
+            "product_id": "P-00001",
+            "quantity": "2",
+            "unit_price": "5.00",
+            "discount_amount": "0.00",
+            "currency": old_order["currency"],
+            "item_status": "fulfilled",
         },
     )
     add_records(
@@ -465,7 +504,7 @@ def run_scenario(
 
     def build(*extra: str) -> None:
         marts = [name for _, name in PER_CUSTOMER_MARTS]
-        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, FACTS, *marts, *extra], env, work_dir)
+        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, *FACTS, *marts, *extra], env, work_dir)
 
     load_batch(data_dir / day_folder_name(0), target)
     build()
@@ -507,6 +546,12 @@ def run_scenario(
     load_batch(data_dir / day_folder_name(2), target)
     build()
     assert fetch(reason) == [(None,)], "the item is released once its order has arrived"
+    added_line = (
+        f"select order_id from {marts_schema}.fct_order_items where order_item_id = '{ADDED_LINE_ID}'"
+    )
+    assert len(fetch(added_line)) == 1, (
+        "a line added to an order that is not delivered again reaches the facts"
+    )
     assert fetch(late_touch) == [("email_subscriber",)], "a released email event is a touch of its subscriber"
     till_phone = (
         f"select linked_records, guard_reason from {intermediate_schema}.int_identity_identifiers_guarded "

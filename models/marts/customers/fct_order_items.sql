@@ -6,13 +6,38 @@
     status overrides the line's own: lines are not re-delivered when their
     order moves on, so a line of a cancelled or returned order may still read
     `fulfilled`.
+
+    Built by version with fct_orders: each line stores its order's
+    order_version, and a daily build rewrites the lines of the orders whose
+    version changed there (see macros/facts/orders_by_version.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['order_id'],
+            {'order_version': 'order_version'},
+            '(select order_id, order_version from ' ~ ref('fct_orders') ~ ')',
+            many_rows_per_key=true,
+        ) }}",
+    )
+}}
 
 with
 
-order_items as (
+all_order_items as (
 
     select * from {{ ref('stg_shop__order_items') }}
+
+),
+
+order_items as (
+
+    select *
+    from all_order_items
+    where {{ has_no_row_built(['order_id'], 'all_order_items', is_incremental()) }}
 
 ),
 
@@ -45,7 +70,8 @@ lines as (
         coalesce(order_items.discount_amount, 0) as discount_amount,
         orders.exchange_rate,
         orders.ordered_date,
-        orders.ordered_at
+        orders.ordered_at,
+        orders.order_version
     from order_items
     inner join orders
         on order_items.order_id = orders.order_id
@@ -96,7 +122,8 @@ final as (
         sales_channel,
         order_status,
         item_status,
-        currency_code,
+        {# PostgreSQL serves it as varchar, the contract says text; an incremental build compares the two #}
+        cast(currency_code as {{ dbt.type_string() }}) as currency_code,
         reporting_currency_code,
         cast(quantity as integer) as quantity,
         cast(unit_price as numeric(18, 2)) as unit_price,
@@ -113,7 +140,8 @@ final as (
         cast(gross_amount_reporting - given_back_amount_reporting as numeric(18, 2)) as net_amount_reporting,
         is_discount_capped,
         ordered_date,
-        ordered_at
+        ordered_at,
+        order_version
     from converted
 
 )
