@@ -135,8 +135,11 @@ joined as (
         coalesce(item_totals.gross_amount <> orders.order_total, true) as has_item_total_mismatch,
         orders.ordered_at,
         orders.updated_at,
-        {{ order_version('orders', 'item_totals.lines_fingerprint', 'order_customers.customer_id') }} as order_version
+        {{ order_version(
+            'orders', 'item_totals.lines_fingerprint', 'order_customers.customer_id', 'rates.rates_fingerprint'
+        ) }} as order_version
     from orders
+    cross join {{ exchange_rates_version() }} as rates
     left outer join item_totals
         on orders.order_id = item_totals.order_id
     left outer join order_customers
