@@ -19,6 +19,7 @@
         are reduced to distinct keys and versions first, so that the join is
         as large as the keys, not the rows. -#}
     {%- if is_incremental() -%}
+        {{- customer360.stop_if_version_columns_missing(version_columns) }}
         delete from {{ this }}
         where ({{ key_columns | join(', ') }}) in (
             select
@@ -42,6 +43,23 @@
             where current_versions.{{ key_columns[0] }} is null
         )
     {%- endif -%}
+{% endmacro %}
+
+
+{% macro stop_if_version_columns_missing(version_columns) %}
+    {#- A table built before the model stored its versions (a table, or an
+        earlier form of the model) lacks the version columns: stop with what
+        to do, rather than with the engine's message about a missing column. -#}
+    {%- set built_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+    {%- for expression in version_columns.values() -%}
+        {%- if modules.re.fullmatch('[a-z_][a-z0-9_]*', expression | lower) and (expression | lower) not in built_columns -%}
+            {{ exceptions.raise_compiler_error(
+                this ~ " has no column " ~ expression ~ ", which this version of the project stores on every row "
+                ~ "to tell which rows a daily build must compute again; it was built by an earlier version. "
+                ~ "Rebuild it once with: dbt build --full-refresh --select " ~ model.name
+            ) }}
+        {%- endif -%}
+    {%- endfor -%}
 {% endmacro %}
 
 

@@ -659,6 +659,14 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
         result.stdout[-2000:]
     )
 
+    # A table built before the model stored its versions (fct_orders as a plain table): the next
+    # build stops and names the rebuild, instead of failing on a missing column.
+    with duckdb.connect(str(path)) as connection:
+        connection.execute("alter table main_marts.fct_orders drop column order_version")
+    result = run_dbt(["run", "--select", "fct_orders"], env, tmp_path, check=False)
+    assert result.returncode != 0, "an incremental build without its version column must fail"
+    assert "dbt build --full-refresh --select fct_orders" in result.stdout, result.stdout[-2000:]
+
 
 @pytest.mark.postgres
 def test_incremental_staging_equals_rebuild_on_postgres(
