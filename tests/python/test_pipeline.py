@@ -55,6 +55,10 @@ WALL_CLOCK_COLUMNS = frozenset(
         "loaded_at",
         "delivered_at",
         "customer_resolved_at",
+        # digests that include one of the above: a customer's records carry when its id was
+        # created, an order's version its delivery's _loaded_at
+        "records_fingerprint",
+        "order_version",
     }
 )
 # What a day publishes (marts, history) and the warehouse's own memory of customer ids.
