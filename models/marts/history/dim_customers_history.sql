@@ -23,7 +23,7 @@ customer_snapshots as (
 
     select *
     from {{ ref('snp_customers') }}
-    where {{ customer360.is_snapshot_row_to_build(is_incremental()) }}
+    where {{ customer360.is_snapshot_row_to_build(is_incremental(), 'customer_version_id') }}
 
 ),
 

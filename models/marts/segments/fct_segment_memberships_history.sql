@@ -24,7 +24,7 @@ membership_snapshots as (
 
     select *
     from {{ ref('snp_segment_memberships') }}
-    where {{ customer360.is_snapshot_row_to_build(is_incremental()) }}
+    where {{ customer360.is_snapshot_row_to_build(is_incremental(), 'membership_version_id') }}
 
 ),
 
