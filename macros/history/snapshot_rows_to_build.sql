@@ -24,8 +24,9 @@
         model passes its own is_incremental(); the snapshot's columns are
         unqualified, as the model selects them. -#}
     {%- if incremental -%}
+        {%- set mark = customer360.latest_mark(this, 'valid_from') -%}
         {%- set open_version_end = "cast('9999-12-31 00:00:00' as timestamp)" -%}
-        coalesce(dbt_valid_to, dbt_valid_from) >= {{ customer360.latest_mark(this, 'valid_from') }}
+        coalesce(dbt_valid_to, dbt_valid_from) >= {{ mark }}
         and not exists (
             select 1
             from {{ this }} as built
@@ -34,6 +35,9 @@
                 {#- two equalities, so that engines run this as a hash anti-join #}
                 and coalesce(built.valid_to, {{ open_version_end }})
                 = coalesce(dbt_valid_to, {{ open_version_end }})
+                {#- a built row equal to a row stamped at or after the mark carries the same
+                    stamps: only those rows need be read, not the whole history #}
+                and coalesce(built.valid_to, built.valid_from) >= {{ mark }}
         )
     {%- else -%}
         true
