@@ -12,24 +12,30 @@
     {{ return(adapter.dispatch('history_recorded_at', 'customer360')()) }}
 {%- endmacro %}
 
-{#
-    Only a zone-less UTC text is accepted: an offset would make the cast
-    depend on the session time zone, which is what this macro exists to avoid.
-#}
 {% macro default__history_recorded_at() -%}
-    {%- set recorded_at = env_var('C360_HISTORY_RECORDED_AT', '') | trim -%}
-    {%- if recorded_at == '' -%}
-        {{ customer360.current_timestamp_utc() }}
-    {%- else -%}
-        {%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$' -%}
-        {%- if not modules.re.match(pattern, recorded_at) -%}
-            {{ exceptions.raise_compiler_error(
-                "C360_HISTORY_RECORDED_AT must be a UTC time as 'YYYY-MM-DD[ HH:MM[:SS]]' without an offset, got '"
-                ~ recorded_at ~ "'"
-            ) }}
-        {%- endif -%}
-        cast('{{ recorded_at | replace("T", " ") }}' as timestamp)
+    {%- set recorded_at = customer360.utc_time_from_env('C360_HISTORY_RECORDED_AT') -%}
+    {{ customer360.current_timestamp_utc() if recorded_at is none else recorded_at }}
+{%- endmacro %}
+
+
+{#
+    A UTC time read from an environment variable, as a SQL timestamp literal;
+    none when the variable is unset or empty. Only a zone-less UTC text is
+    accepted: an offset would make the cast depend on the session time zone,
+    which is what the history's times must never do.
+#}
+{% macro utc_time_from_env(variable) -%}
+    {%- set text = env_var(variable, '') | trim -%}
+    {%- if text == '' -%}
+        {{ return(none) }}
     {%- endif -%}
+    {%- set pattern = '^[0-9]{4}-[0-9]{2}-[0-9]{2}([ T][0-9]{2}:[0-9]{2}(:[0-9]{2}([.][0-9]{1,6})?)?)?$' -%}
+    {%- if not modules.re.match(pattern, text) -%}
+        {{ exceptions.raise_compiler_error(
+            variable ~ " must be a UTC time as 'YYYY-MM-DD[ HH:MM[:SS]]' without an offset, got '" ~ text ~ "'"
+        ) }}
+    {%- endif -%}
+    {{ return("cast('" ~ (text | replace("T", " ")) ~ "' as timestamp)") }}
 {%- endmacro %}
 
 

@@ -2,7 +2,11 @@
     model,
     unique_key,
     valid_from='dbt_valid_from',
-    exclude_columns=['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to']
+    valid_to='dbt_valid_to',
+    exclude_columns=['dbt_scd_id', 'dbt_updated_at', 'dbt_valid_from', 'dbt_valid_to'],
+    changed_keys_only=false
 ) %}
-    {{ return(adapter.dispatch('test_scd2_versions_differ', 'customer360')(model, unique_key, valid_from, exclude_columns)) }}
+    {{ return(adapter.dispatch('test_scd2_versions_differ', 'customer360')(
+        model, unique_key, valid_from, valid_to, exclude_columns, changed_keys_only
+    )) }}
 {% endtest %}

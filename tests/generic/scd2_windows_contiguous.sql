@@ -1,3 +1,11 @@
-{% test scd2_windows_contiguous(model, unique_key, valid_from='dbt_valid_from', valid_to='dbt_valid_to') %}
-    {{ return(adapter.dispatch('test_scd2_windows_contiguous', 'customer360')(model, unique_key, valid_from, valid_to)) }}
+{% test scd2_windows_contiguous(
+    model,
+    unique_key,
+    valid_from='dbt_valid_from',
+    valid_to='dbt_valid_to',
+    changed_keys_only=false
+) %}
+    {{ return(adapter.dispatch('test_scd2_windows_contiguous', 'customer360')(
+        model, unique_key, valid_from, valid_to, changed_keys_only
+    )) }}
 {% endtest %}

@@ -541,17 +541,21 @@ SNAPSHOT_INPUT = [
     ("H", "h1"), ("I", None), ("J", "j1"),
 ]  # fmt: skip
 FINDINGS_QUERY = """
+{%- set changed_keys_only = CHANGED_KEYS_ONLY -%}
 {%- set cases = api.Relation.create(database=target.database, schema='test_fixtures', identifier='scd2_cases') -%}
 {%- set inputs = api.Relation.create(database=target.database, schema='test_fixtures', identifier='scd2_inputs') -%}
 select 'one_current_row' as check_name, customer_id as finding
-from ({{ customer360.default__test_scd2_one_current_row(cases, 'customer_id', 'dbt_valid_to') }}) as failures
+from ({{ customer360.default__test_scd2_one_current_row(
+    cases, 'customer_id', 'dbt_valid_from', 'dbt_valid_to', changed_keys_only) }}) as failures
 union all
 select 'windows_contiguous', customer_id || ':' || problem
-from ({{ customer360.default__test_scd2_windows_contiguous(cases, 'customer_id', 'dbt_valid_from', 'dbt_valid_to') }})
+from ({{ customer360.default__test_scd2_windows_contiguous(
+    cases, 'customer_id', 'dbt_valid_from', 'dbt_valid_to', changed_keys_only) }})
     as failures
 union all
 select 'versions_differ', customer_id
-from ({{ customer360.default__test_scd2_versions_differ(cases, 'customer_id', 'dbt_valid_from', ['dbt_valid_to']) }})
+from ({{ customer360.default__test_scd2_versions_differ(
+    cases, 'customer_id', 'dbt_valid_from', 'dbt_valid_to', ['dbt_valid_to'], changed_keys_only) }})
     as failures
 union all
 select
@@ -567,9 +571,45 @@ from ({{ customer360.scd2_as_of(cases, "cast('2026-01-02' as timestamp)", 'dbt_v
 """
 
 
-# The same SQL runs on PostgreSQL in the history build above: DuckDB alone reads the hand-made cases.
-@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
-def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
+ALL_FINDINGS = [
+    ("one_current_row", "B"),
+    ("one_current_row", "C"),
+    ("windows_contiguous", "B:open_version_not_last"),
+    ("windows_contiguous", "D:gap"),
+    ("windows_contiguous", "E:overlap"),
+    ("windows_contiguous", "G:shared_start"),
+    ("windows_contiguous", "G:shared_start"),
+    ("versions_differ", "F"),
+    ("versions_differ", "I"),
+    ("current_matches_source", "B:b2:not in source"),
+    ("current_matches_source", "D:d2:not in source"),
+    ("current_matches_source", "D:d3:not in history"),
+    ("current_matches_source", "F:f1:not in history"),
+    ("current_matches_source", "J:j1:not in history"),
+    # half-open windows: at the instant a version is replaced only the new one is valid
+    ("as_of_day_2", "A:a2"),
+    ("as_of_day_2", "B:b1"),
+    ("as_of_day_2", "B:b2"),
+    ("as_of_day_2", "E:e1"),
+    ("as_of_day_2", "E:e2"),
+    ("as_of_day_2", "F:f1"),
+    ("as_of_day_2", "G:g2"),
+    ("as_of_day_2", "H:h1"),
+    ("as_of_day_2", "I:null"),
+]
+# The invariant checks that read only the keys with a version stamped after 2026-01-02: D (d2 from
+# day 3) and E (e1 to day 3). Every other key passed, by assumption, when history was checked then.
+INVARIANT_CHECKS = ("one_current_row", "windows_contiguous", "versions_differ")
+FINDINGS_OF_KEYS_CHANGED_AFTER_DAY_2 = [
+    ("windows_contiguous", "D:gap"),
+    ("windows_contiguous", "E:overlap"),
+    *[finding for finding in ALL_FINDINGS if finding[0] not in INVARIANT_CHECKS],
+]
+
+
+@pytest.fixture
+def scd2_cases(warehouse) -> HistoryWarehouse:
+    """The hand-made histories and snapshot input above, as tables in the warehouse."""
 
     def day(number: int | None) -> str:
         return "null" if number is None else f"timestamp '2026-01-0{number}'"
@@ -589,40 +629,43 @@ def test_scd2_tests_and_as_of_catch_what_they_promise(warehouse):
         "create or replace table test_fixtures.scd2_inputs as select * from "
         f"(values {inputs}) as inputs(customer_id, state_value)",
     )
-    result = run_dbt(
-        ["-q", "show", "--output", "json", "--limit", "100", "--inline", FINDINGS_QUERY],
-        warehouse.env,
-        warehouse.work_dir,
+    return warehouse
+
+
+def scd2_findings(
+    warehouse: HistoryWarehouse, *, changed_keys_only: bool, checked_through: str = ""
+) -> list[tuple[str, str]] | str:
+    """What the SCD2 tests and scd2_as_of find in the hand-made cases; dbt's output if it failed."""
+    query = FINDINGS_QUERY.replace("CHANGED_KEYS_ONLY", "true" if changed_keys_only else "false")
+    result = warehouse.dbt(
+        ["-q", "show", "--output", "json", "--limit", "100", "--inline", query],
+        {"C360_HISTORY_CHECKED_THROUGH": checked_through},
+        check=False,
     )
-    findings = sorted(
+    if result.returncode != 0:
+        return result.stdout + result.stderr
+    return sorted(
         (row["check_name"], row["finding"])
         for row in json.loads(result.stdout[result.stdout.index("{") :])["show"]
     )
-    assert findings == sorted(
-        [
-            ("one_current_row", "B"),
-            ("one_current_row", "C"),
-            ("windows_contiguous", "B:open_version_not_last"),
-            ("windows_contiguous", "D:gap"),
-            ("windows_contiguous", "E:overlap"),
-            ("windows_contiguous", "G:shared_start"),
-            ("windows_contiguous", "G:shared_start"),
-            ("versions_differ", "F"),
-            ("versions_differ", "I"),
-            ("current_matches_source", "B:b2:not in source"),
-            ("current_matches_source", "D:d2:not in source"),
-            ("current_matches_source", "D:d3:not in history"),
-            ("current_matches_source", "F:f1:not in history"),
-            ("current_matches_source", "J:j1:not in history"),
-            # half-open windows: at the instant a version is replaced only the new one is valid
-            ("as_of_day_2", "A:a2"),
-            ("as_of_day_2", "B:b1"),
-            ("as_of_day_2", "B:b2"),
-            ("as_of_day_2", "E:e1"),
-            ("as_of_day_2", "E:e2"),
-            ("as_of_day_2", "F:f1"),
-            ("as_of_day_2", "G:g2"),
-            ("as_of_day_2", "H:h1"),
-            ("as_of_day_2", "I:null"),
-        ]
+
+
+# The same SQL runs on PostgreSQL in the history build above: DuckDB alone reads the hand-made cases.
+@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
+def test_scd2_tests_and_as_of_catch_what_they_promise(scd2_cases):
+    # A test that does not ask for changed keys only reads every key, whatever the variable says.
+    assert scd2_findings(scd2_cases, changed_keys_only=False, checked_through="2026-01-02") == sorted(
+        ALL_FINDINGS
     )
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
+def test_scd2_tests_of_changed_keys_read_the_keys_recorded_after_the_check(scd2_cases):
+    # Outside the pipeline the variable is unset: every key is read.
+    assert scd2_findings(scd2_cases, changed_keys_only=True) == sorted(ALL_FINDINGS)
+    assert scd2_findings(scd2_cases, changed_keys_only=True, checked_through="2026-01-02") == sorted(
+        FINDINGS_OF_KEYS_CHANGED_AFTER_DAY_2
+    )
+    # A time with an offset would be read in the session's time zone: it stops with the variable's name.
+    failure = scd2_findings(scd2_cases, changed_keys_only=True, checked_through="2026-01-02T00:00:00+02:00")
+    assert isinstance(failure, str) and "C360_HISTORY_CHECKED_THROUGH must be a UTC time" in failure

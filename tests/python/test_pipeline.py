@@ -35,7 +35,7 @@ from c360.generate.runner import generate_days
 from c360.pipeline.dbt_session import DbtSession, summarise
 from c360.pipeline.progress import Progress
 from c360.pipeline.run_log import RunLog, read_run_log
-from c360.pipeline.runner import PipelineOrderError, check_order, history_recorded_at
+from c360.pipeline.runner import PipelineOrderError, check_order, history_checked_through, history_recorded_at
 from c360.pipeline.state import PipelineState, utc_now
 from c360.pipeline.steps import PRE_SNAPSHOT_TAG, day_steps, steps_selecting_tests
 from conftest import PROJECT_ROOT, VENV_BIN, dbt_environment, run_dbt
@@ -110,6 +110,14 @@ def test_an_unfinished_day_must_run_before_later_ones(tmp_path):
     check_order(state, (1, 2), redo=False)
     with pytest.raises(PipelineOrderError, match="day 1 did not finish"):
         check_order(state, (2,), redo=False)
+
+
+def test_history_counts_as_checked_through_the_last_completed_day_before_the_one_running():
+    assert history_checked_through([], 0) == ""
+    assert history_checked_through([0, 1], 2) == history_recorded_at(1)
+    # a day run again (--redo) checks again everything it recorded the first time
+    assert history_checked_through([0, 1], 1) == history_recorded_at(0)
+    assert history_checked_through([0], 0) == ""
 
 
 def test_state_is_kept_whole_when_a_save_is_cut_short(tmp_path, monkeypatch):

@@ -42,6 +42,9 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 RUN_LOG_FILE = "run_log.jsonl"
 # Read by the snapshots as the time a change was recorded (macros/history/snapshot_time.sql).
 HISTORY_CLOCK_VARIABLE = "C360_HISTORY_RECORDED_AT"
+# Read by the snapshots' SCD2 invariant tests: keys with no version recorded after it are not read again
+# (macros/generic_tests/scd2_invariants.sql).
+HISTORY_CHECKED_VARIABLE = "C360_HISTORY_CHECKED_THROUGH"
 
 
 class PipelineOrderError(C360Error):
@@ -121,6 +124,18 @@ def history_recorded_at(day: int) -> str:
     a resumed day writes exactly what an uninterrupted one would.
     """
     return datetime.fromtimestamp(extract_time(day), UTC).strftime("%Y-%m-%d %H:%M:%S")
+
+
+def history_checked_through(completed_days: list[int], day: int) -> str:
+    """The recording time through which the snapshots' history is known sound when day ``day`` runs.
+
+    That of the latest day before ``day`` that completed on this warehouse: all its tests passed,
+    the snapshots' invariants among them, and a snapshot run never writes an earlier time, so a
+    key with no version recorded after it is as it was then. Empty when no earlier day completed
+    (day 0, or a warehouse the pipeline has not run on): then the tests read every key.
+    """
+    earlier = [completed for completed in completed_days if completed < day]
+    return history_recorded_at(max(earlier)) if earlier else ""
 
 
 def check_order(state: PipelineState, days: tuple[int, ...], redo: bool) -> None:
@@ -327,7 +342,11 @@ class Pipeline:
         return StepResult(True, counts)
 
     def _dbt(self, args: tuple[str, ...], day: int) -> StepResult:
-        outcome: DbtOutcome = self.dbt.invoke(args, env={HISTORY_CLOCK_VARIABLE: history_recorded_at(day)})
+        history_times = {
+            HISTORY_CLOCK_VARIABLE: history_recorded_at(day),
+            HISTORY_CHECKED_VARIABLE: history_checked_through(self.state.completed_days(), day),
+        }
+        outcome: DbtOutcome = self.dbt.invoke(args, env=history_times)
         result = StepResult(
             outcome.success, {"nodes": outcome.counts}, [] if outcome.success else outcome.why()
         )
