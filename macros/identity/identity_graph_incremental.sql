@@ -107,3 +107,60 @@
         group by identifier_type, identifier_value
     )
 {%- endmacro %}
+
+
+{% macro record_link_versions() %}
+    {#- The version of every record's place in the graph, as a parenthesised
+        query: a fingerprint of the link rows that end at the record, in
+        either direction (`0:0` for a record without links), and the number
+        of label passes (var identity_label_passes). int_identity_clusters_resolved
+        stores the same on each row. -#}
+    (
+        select
+            records.record_key,
+            coalesce(linked.links_fingerprint, '0:0') as links_fingerprint,
+            {{ var('identity_label_passes') | int }} as label_passes
+        from {{ ref('int_identity_records_unioned') }} as records
+        left outer join (
+            select
+                record_key,
+                {{ customer360.group_fingerprint(['linked_record_key', 'link_kind', 'link_rule']) }}
+                    as links_fingerprint
+            from (
+                select record_key, linked_record_key, link_kind, link_rule
+                from {{ ref('int_identity_links_unioned') }}
+                union all
+                select linked_record_key as record_key, record_key as linked_record_key, link_kind, link_rule
+                from {{ ref('int_identity_links_unioned') }}
+            ) as link_ends
+            group by record_key
+        ) as linked
+            on records.record_key = linked.record_key
+    )
+{%- endmacro %}
+
+
+{% macro delete_clusters_with_changed_links() %}
+    {#- Pre-hook of int_identity_clusters_resolved: remove every cluster that
+        holds a record whose links changed, or that left the graph. A cluster
+        none of whose records' links changed is the same component as before:
+        each of its links still stands and still joins it, and no new link
+        reaches it, for a new link changes the links of both its ends. The
+        build then computes the components of the records left without a row
+        (those of the removed clusters, and new records) from their links,
+        which never lead outside them for the same reason. -#}
+    {%- if is_incremental() -%}
+        {{- customer360.stop_if_version_columns_missing({'links_fingerprint': 'links_fingerprint'}) }}
+        delete from {{ this }}
+        where cluster_key in (
+            select built.cluster_key
+            from {{ this }} as built
+            left outer join {{ customer360.record_link_versions() }} as current_versions
+                on
+                    built.record_key = current_versions.record_key
+                    and built.links_fingerprint = current_versions.links_fingerprint
+                    and built.label_passes = current_versions.label_passes
+            where current_versions.record_key is null
+        )
+    {%- endif -%}
+{% endmacro %}

@@ -69,14 +69,21 @@ PER_CUSTOMER_MODELS = (
 )
 # The facts built per source record, with what they read; `customer_resolved_at` says when a
 # row was written, so it differs from a rebuild by design and is left out of the comparison.
-# The identity graph models built by version; when a row was written (and so the fingerprint of
-# the rows a value was judged from) differs from a rebuild by design and is left out.
+# The identity graph models built by version; when, and in which invocation, a row was written
+# (and so the fingerprint of the rows a value was judged from) differs from a rebuild by design
+# and is left out.
 IDENTITY_GRAPH_MODELS = (
     "int_identity_records_unioned",
     "int_identity_identifiers_unpivoted",
     "int_identity_identifiers_guarded",
+    "int_identity_clusters_resolved",
 )
-IDENTITY_GRAPH_WRITE_MARKS = ("built_at", "record_built_at", "identifier_rows_fingerprint")
+IDENTITY_GRAPH_WRITE_MARKS = (
+    "built_at",
+    "built_in_invocation_id",
+    "record_built_at",
+    "identifier_rows_fingerprint",
+)
 FACTS = ("+fct_customer_interactions", "+fct_order_items")
 # The customer marts built per customer: (schema suffix, model).
 PER_CUSTOMER_MARTS = (("marts", "dim_customers"), ("restricted", "dim_customers_restricted"))

@@ -18,18 +18,49 @@
     labels as running every pass over the whole graph, with less work.
 #}
 {%- set full_passes = [2, passes - 1] | min -%}
+{#
+    Built by cluster: a daily build recomputes the clusters of the records
+    whose links changed and keeps every other cluster, which cannot have
+    changed (macros/identity/identity_graph_incremental.sql). Each row stores
+    its record's links_fingerprint and the label passes it was computed with,
+    and when and in which dbt invocation its cluster was computed: the stable
+    ids read only the clusters computed since they last changed.
+#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_clusters_with_changed_links() }}",
+    )
+}}
 
 with
 
-records as (
+all_records as (
 
     select * from {{ ref('int_identity_records_unioned') }}
+
+),
+
+{# in a daily build, the records of the removed clusters and new records: their links stay among them #}
+records as (
+
+    select *
+    from all_records
+    where {{ has_no_row_built(['record_key'], 'all_records', is_incremental()) }}
 
 ),
 
 links as (
 
     select * from {{ ref('int_identity_links_unioned') }}
+
+),
+
+record_link_versions as (
+
+    select * from {{ record_link_versions() }} as versions
 
 ),
 
@@ -179,12 +210,18 @@ final as (
     select
         numbered_records.record_key,
         coalesce(label_records.record_key, numbered_records.record_key) as cluster_key,
-        coalesce(settled_labels.is_label_settled, true) as is_label_settled
+        coalesce(settled_labels.is_label_settled, true) as is_label_settled,
+        record_link_versions.links_fingerprint,
+        record_link_versions.label_passes,
+        {{ run_started_at_second() }} as built_at,
+        '{{ invocation_id }}' as built_in_invocation_id
     from numbered_records
     left outer join settled_labels
         on numbered_records.node_number = settled_labels.node_number
     left outer join numbered_records as label_records
         on settled_labels.node_label = label_records.node_number
+    inner join record_link_versions
+        on numbered_records.record_key = record_link_versions.record_key
 
 )
 

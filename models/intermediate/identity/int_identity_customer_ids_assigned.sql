@@ -24,16 +24,46 @@
 
 with
 
+{#
+    Only a cluster computed since this model last wrote can change an id.
+    After every run each id belongs to one cluster and each cluster holds one
+    id; a cluster that was not computed again holds the same records, so its
+    id has all its records there and stays. The clusters computed again hold
+    every record of each id they take in (their old clusters were removed
+    whole), so the rules below decide them alone as they would over the whole
+    graph. "Since" is after the latest assigned_at, or at that second in an
+    invocation that did not write then (the stamps are to the second, and the
+    invocation that wrote read every cluster computed before it). A run that
+    wrote nothing, or failed, leaves the mark earlier: more clusters are read,
+    to no effect.
+#}
+{%- set last_written_at -%}
+    (select coalesce(max(written.assigned_at), cast('0001-01-01 00:00:00' as timestamp)) from {{ this }} as written)
+{%- endset %}
 clusters as (
 
-    select * from {{ ref('int_identity_clusters_resolved') }}
+    select computed_clusters.* from {{ ref('int_identity_clusters_resolved') }} as computed_clusters
+    {% if is_incremental() %}
+        where
+            computed_clusters.built_at > {{ last_written_at }}
+            or (
+                computed_clusters.built_at = {{ last_written_at }}
+                and computed_clusters.built_in_invocation_id not in (
+                    select writers.assigned_in_invocation_id
+                    from {{ this }} as writers
+                    where
+                        writers.assigned_at = {{ last_written_at }}
+                        and writers.assigned_in_invocation_id is not null
+                )
+            )
+    {% endif %}
 
 ),
 
 previous_assignments as (
 
     {% if is_incremental() %}
-    select * from {{ this }}
+        select * from {{ this }}
     {% else %}
         {# the first run knows no ids yet: an empty state of the right shape #}
         select
