@@ -432,3 +432,94 @@ def test_cases_render_as_one_statement() -> None:
     cases = all_cases()
     assert render_query(cases).count("\nunion all\n") == len(cases) - 1
     assert all(re.fullmatch(r"[a-z0-9_]+:[a-z0-9_]+", case.case_id) for case in cases)
+
+
+# --- clusters: passes grow with the logarithm of a chain's length ---------------------------
+
+# Join rounds per label pass of connected_components: one over the edges, two over the labels.
+JOIN_ROUNDS_PER_PASS = 3
+CHAIN_PASSES_TRIED = {64: 8, 1024: 12}
+
+
+def chain_components_query() -> str:
+    """Chains of 64 and 1,024 records, each linked only to the next, keys in shuffled order (md5 of
+    the position); one row per chain and number of passes tried, with the clusters they give."""
+    chains, counts = [], []
+    for length, most_passes in CHAIN_PASSES_TRIED.items():
+
+        def key(position: str, length: int = length) -> str:
+            return f"md5('chain-{length}-' || cast({position} as varchar))"
+
+        chains.append(
+            f"chain_{length}_records as (select {key('position')} as record_key"
+            f" from generate_series(0, {length - 1}) as positions (position))"
+        )
+        chains.append(
+            f"chain_{length}_links as (select {key('position + 1')} as record_key,"
+            f" {key('position')} as linked_record_key"
+            f" from generate_series(0, {length - 2}) as positions (position))"
+        )
+        for passes in range(2, most_passes + 1):
+            components = f"customer360.connected_components('chain_{length}_records', 'chain_{length}_links', {passes})"
+            counts.append(
+                f"select {length} as chain_length, {passes} as passes, count(*) as record_count,"
+                " count(distinct cluster_key) as cluster_count,"
+                " sum(case when is_label_settled then 0 else 1 end) as unsettled_count"
+                f" from ({{{{ {components} }}}}) as components_{length}_{passes}"
+            )
+    return "with " + ",\n".join(chains) + "\n" + "\nunion all\n".join(counts)
+
+
+def passes_to_one_cluster(target: str, work_dir: Path) -> dict[int, int]:
+    """For each chain, the fewest passes after which all its records share one cluster."""
+    result = show(chain_components_query(), target, work_dir)
+    assert result.success, f"dbt show failed on {target}: {result.exception}"
+    rows = [
+        {
+            column: int(value)
+            for column, value in zip(
+                ("length", "passes", "records", "clusters", "unsettled"), row, strict=True
+            )
+        }
+        for row in result.result.results[0].agate_table.rows
+    ]
+    fewest = {}
+    for length in CHAIN_PASSES_TRIED:
+        tried = sorted((row for row in rows if row["length"] == length), key=lambda row: row["passes"])
+        assert [row["records"] for row in tried] == [length] * len(tried), tried
+        one_cluster = [row["passes"] for row in tried if row["clusters"] == 1]
+        assert one_cluster, f"chain of {length} still split after {tried[-1]['passes']} passes: {tried}"
+        fewest[length] = one_cluster[0]
+        # more passes keep the one cluster, and one more pass finds every label settled
+        assert all(row["clusters"] == 1 for row in tried if row["passes"] >= fewest[length]), tried
+        assert all(row["unsettled"] == 0 for row in tried if row["passes"] > fewest[length]), tried
+        # fewer passes than that leave the chain split: the count is what the chain needs
+        assert all(row["clusters"] > 1 for row in tried if row["passes"] < fewest[length]), tried
+    print(
+        f"{target}: passes to one cluster "
+        + ", ".join(f"chain of {n}: {p} ({p * JOIN_ROUNDS_PER_PASS} join rounds)" for n, p in fewest.items())
+    )
+    return fewest
+
+
+def assert_passes_grow_with_the_logarithm(fewest: dict[int, int]) -> None:
+    # Plain min-label propagation needs a pass per hop: 63 and 1,023.
+    assert fewest[64] * JOIN_ROUNDS_PER_PASS <= 16, fewest
+    assert fewest[1024] <= 2 * fewest[64], fewest
+    # The model's passes settle both chains.
+    project = (PROJECT_DIR / "dbt_project.yml").read_text()
+    identity_label_passes = int(re.search(r"identity_label_passes:\s*(\d+)", project)[1])
+    assert fewest[1024] < identity_label_passes, (fewest, identity_label_passes)
+
+
+@pytest.mark.dbt
+def test_long_chains_resolve_in_logarithmic_passes_on_duckdb(duckdb_target: str, duckdb_dir: Path) -> None:
+    assert_passes_grow_with_the_logarithm(passes_to_one_cluster(duckdb_target, duckdb_dir))
+
+
+@pytest.mark.dbt
+@pytest.mark.postgres
+def test_long_chains_resolve_in_logarithmic_passes_on_postgres(
+    postgres_target: str, postgres_dir: Path
+) -> None:
+    assert_passes_grow_with_the_logarithm(passes_to_one_cluster(postgres_target, postgres_dir))
