@@ -84,6 +84,17 @@ labels_0 as (
         else 'unsettled_labels_' ~ full_passes %}
     {#- each label (a group of records) hooks onto the smallest label next to any of its records -#}
     group_hooks_{{ pass }} as (
+    {%- if pass == 1 %}
+
+        {#- every record is its own group, labelled by its number: no label to look up #}
+        select
+            node_number as node_label,
+            min(
+                case when neighbour_number < node_number then neighbour_number else node_number end
+            ) as hooked_label
+        from edges
+        group by node_number
+    {%- else %}
 
         select
             node_labels.node_label,
@@ -99,6 +110,7 @@ labels_0 as (
         inner join {{ previous_labels }} as neighbour_labels
             on {{ pass_edges }}.neighbour_number = neighbour_labels.node_number
         group by node_labels.node_label
+    {%- endif %}
 
     ),
 

@@ -109,32 +109,45 @@
 {%- endmacro %}
 
 
+{% macro record_links_fingerprints() %}
+    {#- A parenthesised query: for every identity record with links, the
+        group_fingerprint of the link rows that end at it, in either
+        direction. -#}
+    (
+        select
+            record_key,
+            {{ customer360.group_fingerprint(['linked_record_key', 'link_kind', 'link_rule']) }} as links_fingerprint
+        from (
+            select record_key, linked_record_key, link_kind, link_rule
+            from {{ ref('int_identity_links_unioned') }}
+            union all
+            select linked_record_key as record_key, record_key as linked_record_key, link_kind, link_rule
+            from {{ ref('int_identity_links_unioned') }}
+        ) as link_ends
+        group by record_key
+    )
+{%- endmacro %}
+
+
+{% macro record_without_links_fingerprint() %}
+    {#- The links_fingerprint of a record without links. -#}
+    '0:0'
+{%- endmacro %}
+
+
 {% macro record_link_versions() %}
     {#- The version of every record's place in the graph, as a parenthesised
-        query: a fingerprint of the link rows that end at the record, in
-        either direction (`0:0` for a record without links), and the number
-        of label passes (var identity_label_passes). int_identity_clusters_resolved
-        stores the same on each row. -#}
+        query: its record_links_fingerprints row (record_without_links_fingerprint
+        for a record without links) and the number of label passes (var
+        identity_label_passes). int_identity_clusters_resolved stores the same
+        on each row. -#}
     (
         select
             records.record_key,
-            coalesce(linked.links_fingerprint, '0:0') as links_fingerprint,
+            coalesce(linked.links_fingerprint, {{ customer360.record_without_links_fingerprint() }}) as links_fingerprint,
             {{ var('identity_label_passes') | int }} as label_passes
         from {{ ref('int_identity_records_unioned') }} as records
-        left outer join (
-            select
-                record_key,
-                {{ customer360.group_fingerprint(['linked_record_key', 'link_kind', 'link_rule']) }}
-                    as links_fingerprint
-            from (
-                select record_key, linked_record_key, link_kind, link_rule
-                from {{ ref('int_identity_links_unioned') }}
-                union all
-                select linked_record_key as record_key, record_key as linked_record_key, link_kind, link_rule
-                from {{ ref('int_identity_links_unioned') }}
-            ) as link_ends
-            group by record_key
-        ) as linked
+        left outer join {{ customer360.record_links_fingerprints() }} as linked
             on records.record_key = linked.record_key
     )
 {%- endmacro %}

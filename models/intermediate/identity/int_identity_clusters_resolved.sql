@@ -45,9 +45,10 @@ links as (
 
 ),
 
-record_link_versions as (
+{# the version record_link_versions() gives, for the records built here only #}
+links_fingerprints as (
 
-    select * from {{ record_link_versions() }} as versions
+    select * from {{ record_links_fingerprints() }} as fingerprints
 
 ),
 
@@ -63,13 +64,13 @@ final as (
         components.record_key,
         components.cluster_key,
         components.is_label_settled,
-        record_link_versions.links_fingerprint,
-        record_link_versions.label_passes,
+        coalesce(links_fingerprints.links_fingerprint, {{ record_without_links_fingerprint() }}) as links_fingerprint,
+        {{ var('identity_label_passes') | int }} as label_passes,
         {{ run_started_at_second() }} as built_at,
         '{{ invocation_id }}' as built_in_invocation_id
     from components
-    inner join record_link_versions
-        on components.record_key = record_link_versions.record_key
+    left outer join links_fingerprints
+        on components.record_key = links_fingerprints.record_key
 
 )
 
