@@ -7,9 +7,9 @@
     neighbouring groups rather than neighbouring records, and the number of
     groups along a chain shrinks by a constant factor per pass: passes grow
     with the logarithm of a cluster's length, not with its length (a chain of
-    64 records in shuffled key order settles in 5 passes, one of 1,024 in 8;
-    tests/python/test_identity_macros.py). A pass is three join rounds: one
-    over the edges, two over the labels.
+    64 records in shuffled key order is one cluster after 5 passes, one of
+    1,024 after 8; tests/python/test_identity_macros.py). A pass is three join
+    rounds: one over the edges, two over the labels.
 #}
 
 {% macro connected_components(records, links, passes) %}

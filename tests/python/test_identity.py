@@ -157,7 +157,7 @@ def test_a_new_day_keeps_known_ids_unless_a_change_is_logged(identity_warehouse)
     assert not clusters_per_id, f"customer ids spanning several clusters: {clusters_per_id[:5]}"
 
 
-# The tables that outlive a run; the rest of the chain is rebuilt by every run.
+# The tables never rebuilt, even by --full-refresh; the rest of the chain can be.
 LASTING_IDENTITY_TABLES = {"int_identity_customer_ids_assigned", "int_identity_customer_id_changes_logged"}
 
 
