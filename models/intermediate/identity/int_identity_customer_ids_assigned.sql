@@ -37,23 +37,38 @@ with
     wrote nothing, or failed, leaves the mark earlier: more clusters are read,
     to no effect.
 #}
-{%- set last_written_at -%}
-    (select coalesce(max(written.assigned_at), cast('0001-01-01 00:00:00' as timestamp)) from {{ this }} as written)
-{%- endset %}
+{% if is_incremental() %}
+    last_write as (
+
+        select coalesce(max(assigned_at), cast('0001-01-01 00:00:00' as timestamp)) as assigned_at
+        from {{ this }}
+
+    ),
+
+    {# the invocations that wrote at that second: they had read every cluster computed before them #}
+    last_writers as (
+
+        select distinct written.assigned_in_invocation_id
+        from {{ this }} as written
+        inner join last_write
+            on written.assigned_at = last_write.assigned_at
+        where written.assigned_in_invocation_id is not null
+
+    ),
+{% endif %}
+
 clusters as (
 
-    select computed_clusters.* from {{ ref('int_identity_clusters_resolved') }} as computed_clusters
+    select computed_clusters.*
+    from {{ ref('int_identity_clusters_resolved') }} as computed_clusters
     {% if is_incremental() %}
+        cross join last_write
         where
-            computed_clusters.built_at > {{ last_written_at }}
+            computed_clusters.built_at > last_write.assigned_at
             or (
-                computed_clusters.built_at = {{ last_written_at }}
+                computed_clusters.built_at = last_write.assigned_at
                 and computed_clusters.built_in_invocation_id not in (
-                    select writers.assigned_in_invocation_id
-                    from {{ this }} as writers
-                    where
-                        writers.assigned_at = {{ last_written_at }}
-                        and writers.assigned_in_invocation_id is not null
+                    select last_writers.assigned_in_invocation_id from last_writers
                 )
             )
     {% endif %}
