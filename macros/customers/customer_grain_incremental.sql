@@ -73,9 +73,3 @@
     {%- endif -%}
 {% endmacro %}
 
-
-{% macro fingerprints_carried_by(relation) %}
-    {#- The fingerprints a per-customer model's rows carry, as a parenthesised
-        query: what a model built from it compares with. -#}
-    (select distinct customer_id, records_fingerprint from {{ relation }})
-{%- endmacro %}

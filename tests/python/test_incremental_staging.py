@@ -63,7 +63,6 @@ GOLDEN_RECORD = "+int_customers_survived"
 PER_CUSTOMER_MODELS = (
     "int_customer_fingerprints",
     "int_customer_attributes_unioned",
-    "int_customer_attributes_survived",
     "int_customers_profiled",
     "int_customers_survived",
 )
