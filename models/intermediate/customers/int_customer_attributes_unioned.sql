@@ -21,8 +21,13 @@
 
 with
 
-{# built per customer: only the customers whose fingerprint changed (see the macro) #}
-customer_records as (
+{#
+    built per customer: only the customers whose fingerprint changed (see the
+    macro). A full build reads the table where the records are used rather
+    than storing a copy; a daily build stores the few records it reads, so
+    that the filter runs once.
+#}
+customer_records as {{ not_materialized() if not is_incremental() }} (
 
     select *
     from {{ ref('int_customer_records_assigned') }}

@@ -34,7 +34,7 @@
 
 with
 
-all_identifiers as (
+all_identifiers as {{ not_materialized() }} (
 
     select * from {{ ref('int_identity_identifiers_unpivoted') }}
 
@@ -185,7 +185,7 @@ blocked_emails as (
 
 ),
 
-owner_counted_identifiers as (
+owner_counted_identifiers as {{ not_materialized() }} (
 
     select
         identifiers.identifier_type,
