@@ -59,86 +59,69 @@ source_trust_rankings as (
 
 ),
 
-value_support as (
-
-    select
-        candidates.*,
-        sum(candidates.record_count) over (
-            partition by candidates.customer_id, candidates.attribute_name, candidates.attribute_value
-        ) as value_frequency,
-        count(*) over (
-            partition by candidates.customer_id, candidates.attribute_name, candidates.attribute_value
-        ) as supporting_source_count
-    from candidates
-
-),
-
-ranked as (
-
-    select
-        value_support.customer_id,
-        value_support.attribute_name,
-        value_support.attribute_value,
-        value_support.source_table,
-        value_support.source_record_id,
-        value_support.supporting_source_count,
-        value_support.observed_at,
-        row_number() over (
-            partition by value_support.customer_id, value_support.attribute_name
-            order by
-                case
-                    when survivorship_rules.survivorship_rule = 'most_trusted'
-                        then coalesce(source_trust_rankings.trust_rank, 999)
-                end,
-                case
-                    when survivorship_rules.survivorship_rule = 'most_recent'
-                        then value_support.observed_at
-                end desc nulls last,
-                case
-                    when survivorship_rules.survivorship_rule = 'most_frequent'
-                        then value_support.value_frequency
-                end desc,
-                case
-                    when survivorship_rules.survivorship_rule = 'most_complete'
-                        then length(value_support.attribute_value)
-                end desc,
-                coalesce(source_trust_rankings.trust_rank, 999),
-                value_support.observed_at desc nulls last,
-                value_support.source_table asc,
-                value_support.source_record_id asc
-        ) as survival_rank
-    from value_support
-    left outer join survivorship_rules
-        on value_support.attribute_name = survivorship_rules.attribute_name
-    left outer join source_trust_rankings
-        on
-            value_support.attribute_name = source_trust_rankings.attribute_name
-            and value_support.source_table = source_trust_rankings.source_table
-
-),
-
-{# one row per customer and attribute: the winner #}
-survived_attributes as (
-
-    select
-        customer_id,
-        attribute_name,
-        attribute_value,
-        source_table,
-        source_record_id,
-        supporting_source_count,
-        observed_at
-    from ranked
-    where survival_rank = 1
-
-),
-
 {#
-    Survived attributes hold one row per customer and attribute, so each attribute joins on its own:
-    cheaper than pivoting every row through max(case ...) aggregates, which DuckDB merges
-    slowly across threads.
+    Each attribute is ranked on its own, its candidates partitioned by customer
+    alone: eleven small sorts, and each attribute's winners join the profile
+    directly. One ranking over every attribute's candidates, with its winners
+    stored and then picked out attribute by attribute, took about a fifth
+    longer (docs/benchmark.md).
 #}
 {% for attribute in attributes %}
+    {#- every value of the attribute with how many records and sources carry it -#}
+    supported_{{ attribute }} as (
+
+        select
+            customer_id,
+            attribute_value,
+            source_table,
+            source_record_id,
+            observed_at,
+            sum(record_count) over (partition by customer_id, attribute_value) as value_frequency,
+            count(*) over (partition by customer_id, attribute_value) as supporting_source_count
+        from candidates
+        where attribute_name = '{{ attribute }}'
+
+    ),
+
+    ranked_{{ attribute }} as (
+
+        select
+            supported.*,
+            row_number() over (
+                partition by supported.customer_id
+                order by
+                    case
+                        when survivorship_rules.survivorship_rule = 'most_trusted'
+                            then coalesce(source_trust_rankings.trust_rank, 999)
+                    end,
+                    case
+                        when survivorship_rules.survivorship_rule = 'most_recent'
+                            then supported.observed_at
+                    end desc nulls last,
+                    case
+                        when survivorship_rules.survivorship_rule = 'most_frequent'
+                            then supported.value_frequency
+                    end desc,
+                    case
+                        when survivorship_rules.survivorship_rule = 'most_complete'
+                            then length(supported.attribute_value)
+                    end desc,
+                    coalesce(source_trust_rankings.trust_rank, 999),
+                    supported.observed_at desc nulls last,
+                    supported.source_table asc,
+                    supported.source_record_id asc
+            ) as survival_rank
+        from supported_{{ attribute }} as supported
+        left outer join survivorship_rules
+            on survivorship_rules.attribute_name = '{{ attribute }}'
+        left outer join source_trust_rankings
+            on
+                source_trust_rankings.attribute_name = '{{ attribute }}'
+                and supported.source_table = source_trust_rankings.source_table
+
+    ),
+
+    {#- the winner: one row per customer -#}
     survived_{{ attribute }} as (
 
         select
@@ -148,8 +131,8 @@ survived_attributes as (
             source_record_id,
             supporting_source_count,
             observed_at
-        from survived_attributes
-        where attribute_name = '{{ attribute }}'
+        from ranked_{{ attribute }}
+        where survival_rank = 1
 
     ),
 
