@@ -88,7 +88,16 @@ class RunningServer:
 
 
 def _as_server_user(command: list[str]) -> list[str]:
-    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+    """``command`` run as the ``postgres`` system user when we are root: PostgreSQL refuses root."""
+    if os.geteuid() != 0:
+        return command
+    runuser = shutil.which("runuser")
+    if runuser is None:
+        raise PostgresUnavailable(
+            "running as root, the server must run as the 'postgres' user, and 'runuser' (util-linux) "
+            "is not on PATH; add /usr/sbin to PATH or run as another user"
+        )
+    return [runuser, "-u", "postgres", "--", *command]
 
 
 @contextlib.contextmanager
@@ -97,6 +106,16 @@ def throwaway_server(databases: tuple[str, ...] = ("customer360",)) -> Iterator[
     initdb, pg_ctl = ensure_server_binaries()
     base_dir = Path(tempfile.mkdtemp(prefix="c360-pg-"))
     data_dir = base_dir / "data"
+    # Removed whatever happens below, a failed start included.
+    try:
+        yield from _serve(initdb, pg_ctl, base_dir, data_dir, databases)
+    finally:
+        shutil.rmtree(base_dir, ignore_errors=True)
+
+
+def _serve(
+    initdb: str, pg_ctl: str, base_dir: Path, data_dir: Path, databases: tuple[str, ...]
+) -> Iterator[RunningServer]:
     base_dir.chmod(0o755)
     if os.geteuid() == 0:
         shutil.chown(base_dir, user="postgres", group="postgres")
@@ -160,7 +179,6 @@ def throwaway_server(databases: tuple[str, ...] = ("customer360",)) -> Iterator[
             _as_server_user([pg_ctl, "-D", str(data_dir), "-m", "immediate", "-w", "stop"]),
             capture_output=True,
         )
-        shutil.rmtree(base_dir, ignore_errors=True)
 
 
 def main() -> None:
