@@ -3,8 +3,8 @@
 The base staging models are incremental (see docs/staging_pattern.md), and so
 are the first steps of the identity graph, rebuilt per record and identifier
 value whose version changed, and the golden record, rebuilt per customer whose
-inputs changed (see docs/identity_resolution.md), as are dim_customers and
-dim_customers_restricted, and fct_customer_interactions,
+inputs changed (see docs/identity_resolution.md), as are dim_customers,
+dim_customers_restricted and dim_customer_acquisition, and fct_customer_interactions,
 rebuilt per source record (see docs/pipeline.md), and fct_orders and
 fct_order_items, rebuilt per order whose version changed. Their result must not depend on how the
 deliveries were split into builds. One scenario per engine loads and builds batch by batch,
@@ -85,7 +85,11 @@ IDENTITY_GRAPH_WRITE_MARKS = (
 )
 FACTS = ("+fct_customer_interactions", "+fct_order_items")
 # The customer marts built per customer: (schema suffix, model).
-PER_CUSTOMER_MARTS = (("marts", "dim_customers"), ("restricted", "dim_customers_restricted"))
+PER_CUSTOMER_MARTS = (
+    ("marts", "dim_customers"),
+    ("restricted", "dim_customers_restricted"),
+    ("marts", "dim_customer_acquisition"),
+)
 FACT_COLUMNS = {
     "fct_customer_interactions": (
         "interaction_id, customer_id, source_record_id, product_id, source_table, channel, "
@@ -106,6 +110,8 @@ LATE_ITEM_ID = "SOI-LATE-CHILD"
 ADDED_LINE_ID = "SOI-ADDED-TO-AN-OLD-ORDER"
 LATE_EMAIL_EVENT_ID = "EE-LATE-CHILD"
 LATE_SUBSCRIBER_ID = "ES-LATE-PARENT"
+LATE_WEB_EVENT_ACCOUNT_ID = "WA-LATE-WEB-EVENT"
+CORRECTED_SUBSCRIBER_ID = "ES-SIGNUP-DATE-CORRECTED"
 
 
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -153,7 +159,10 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
     interaction of a handle whose only email comes in day 1's first delivery, and a phone carried
     by an account and by a till order with the shop's receipt mailbox; the parent batch gives the
     phone a third record, with the account's email: its guard, judged again, must still not count
-    the blocked mailbox (which no new record carries) as a second owner."""
+    the blocked mailbox (which no new record carries) as a second owner. And a new account
+    with a web event, whose earlier event arrives in the parent batch: the account is not
+    delivered again, yet its customer's first web session changes; and a subscriber whose signup
+    date the parent batch corrects, which moves when its customer was acquired."""
     child_dir = work_dir / "late_child"
     parent_dir = work_dir / "late_parent"
     add_records(
@@ -273,6 +282,63 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
             "country": "US",
             "created_at": "2026-01-01 11:00:00",
             "updated_at": "2026-01-01 11:00:00",
+        },
+    )
+    add_records(
+        child_dir,
+        data_dir,
+        "web_accounts",
+        {
+            "account_id": LATE_WEB_EVENT_ACCOUNT_ID,
+            "email": "late.web.event@example.org",
+            "first_name": "Lena",
+            "last_name": "Lateevent",
+            "country": "US",
+            "created_at": "2025-12-01 09:00:00",
+            "updated_at": "2025-12-01 09:00:00",
+        },
+    )
+    subscriber = {
+        "subscriber_id": CORRECTED_SUBSCRIBER_ID,
+        "email": "corrected.signup@example.org",
+        "subscription_status": "subscribed",
+        "signup_source": "checkout",
+    }
+    add_records(
+        child_dir,
+        data_dir,
+        "email_subscribers",
+        {**subscriber, "subscribed_at": "2026-01-01 09:00:00", "updated_at": "2026-01-01 09:00:00"},
+    )
+    add_records(
+        parent_dir,
+        data_dir,
+        "email_subscribers",
+        {**subscriber, "subscribed_at": "2025-06-01 09:00:00", "updated_at": "2026-01-02 09:00:00"},
+    )
+    web_event = {"account_id": LATE_WEB_EVENT_ACCOUNT_ID, "platform": "web", "event_type": "page_view"}
+    add_records(
+        child_dir,
+        data_dir,
+        "web_events",
+        {
+            **web_event,
+            "event_id": "WE-FIRST-KNOWN",
+            "session_id": "session-first-known",
+            "utm_source": "first_known_campaign",
+            "occurred_at": "2026-01-01 09:05:00",
+        },
+    )
+    add_records(
+        parent_dir,
+        data_dir,
+        "web_events",
+        {
+            **web_event,
+            "event_id": "WE-EARLIER-ARRIVING-LATE",
+            "session_id": "session-earlier",
+            "utm_source": "earlier_campaign",
+            "occurred_at": "2025-12-15 09:05:00",
         },
     )
     social_interaction = {
@@ -536,6 +602,16 @@ def run_scenario(
         f"where source_record_id = '{LATE_EMAIL_EVENT_ID}'"
     )
     assert fetch(late_touch) == [], "an email event without its subscriber waits in quarantine"
+    first_campaign = (
+        f"select first_web_utm_source from {marts_schema}.dim_customer_acquisition "
+        f"where acquisition_source_record_id = '{LATE_WEB_EVENT_ACCOUNT_ID}'"
+    )
+    assert fetch(first_campaign) == [("first_known_campaign",)], "the account's only web session so far"
+    acquired_at = (
+        f"select cast(acquired_at as varchar) from {marts_schema}.dim_customer_acquisition "
+        f"where acquisition_source_record_id = '{CORRECTED_SUBSCRIBER_ID}'"
+    )
+    assert fetch(acquired_at) == [("2026-01-01 09:00:00",)], "acquired when the subscriber signed up"
     handles = (
         f"select source_record_id, social_handle from {intermediate_schema}.int_identity_records_unioned "
         "where source_record_id in ('SI-HANDLE-BEFORE-EMAIL', 'SI-HANDLE-LOSING-EMAIL') order by 1"
@@ -559,6 +635,10 @@ def run_scenario(
         "a line added to an order that is not delivered again reaches the facts"
     )
     assert fetch(late_touch) == [("email_subscriber",)], "a released email event is a touch of its subscriber"
+    assert fetch(first_campaign) == [("earlier_campaign",)], (
+        "an earlier web event arriving late moves the first session, though its account was not delivered again"
+    )
+    assert fetch(acquired_at) == [("2025-06-01 09:00:00",)], "a corrected signup date moves the acquisition"
     till_phone = (
         f"select linked_records, guard_reason from {intermediate_schema}.int_identity_identifiers_guarded "
         f"where identifier_type = 'phone' and clear_value = '+14155550199'"

@@ -11,95 +11,63 @@
     that referred that session, else `direct`; the CRM lead source, the email
     signup source, the social platform, the support ticket channel; `none`
     where the channel has no finer source.
+
+    Built per customer: each row stores the fingerprint of what it was
+    computed from (the customer's records with their deliveries, their web
+    events with theirs, the acquisition_channels seed), and a daily build
+    computes again only the customers whose fingerprint changed and new ones
+    (macros/customers/acquisition_by_customer.sql).
 #}
 
-{#- source table, relation, key, channel, when the record began, source within the channel -#}
-{%- set no_source = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
-{%- set record_starts = [
-    ('web_accounts', 'web_accounts', 'account_id', "'web'", 'created_at', no_source),
-    (
-        'shop_orders', 'orders', 'order_id',
-        "case when orders.sales_channel = 'pos' then 'store' else 'online_shop' end", 'ordered_at', no_source,
-    ),
-    ('crm_contacts', 'crm_contacts', 'contact_id', "'crm'", 'created_at', 'crm_contacts.lead_source'),
-    (
-        'email_subscribers', 'email_subscribers', 'subscriber_id', "'email'", 'subscribed_at',
-        'email_subscribers.signup_source',
-    ),
-    (
-        'social_interactions', 'social_interactions', 'interaction_id', "'social'", 'occurred_at',
-        'social_interactions.platform',
-    ),
-    ('loyalty_members', 'loyalty_members', 'member_id', "'loyalty'", 'enrolled_at', no_source),
-    ('support_tickets', 'tickets', 'ticket_id', "'support'", 'created_at', 'tickets.channel'),
-    ('support_surveys', 'surveys', 'survey_id', "'support'", 'submitted_at', "'survey'"),
-] -%}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['customer_id'],
+            {'acquisition_inputs_fingerprint': 'acquisition_inputs_fingerprint'},
+            acquisition_inputs_fingerprints(),
+        ) }}",
+    )
+}}
+{%- set incremental = is_incremental() -%}
+{%- set record_starts = acquisition_record_starts() %}
 
 with
 
-customers as (
+all_customers as (
 
     select * from {{ ref('dim_customers') }}
+
+),
+
+{# in a daily build, the customers whose inputs changed (their rows were just deleted) and new ones #}
+customers as (
+
+    select *
+    from all_customers
+    where {{ has_no_row_built(['customer_id'], 'all_customers', incremental) }}
 
 ),
 
 customer_records as (
 
     select * from {{ ref('bridge_customer_source_records') }}
+    where {{ 'customer_id in (select customers.customer_id from customers)' if incremental else 'true' }}
 
 ),
+{% for start in record_starts %}
+    {{ start.alias }} as (
 
-web_accounts as (
+        select * from {{ ref(start.model) }}
 
-    select * from {{ ref('stg_web__accounts') }}
-
-),
-
-orders as (
-
-    select * from {{ ref('stg_shop__orders') }}
-
-),
-
-crm_contacts as (
-
-    select * from {{ ref('stg_crm__contacts') }}
-
-),
-
-email_subscribers as (
-
-    select * from {{ ref('stg_email__subscribers') }}
-
-),
-
-social_interactions as (
-
-    select * from {{ ref('stg_social__interactions') }}
-
-),
-
-loyalty_members as (
-
-    select * from {{ ref('stg_loyalty__members') }}
-
-),
-
-tickets as (
-
-    select * from {{ ref('stg_support__tickets') }}
-
-),
-
-surveys as (
-
-    select * from {{ ref('stg_support__surveys') }}
-
-),
-
+    ),
+{% endfor %}
 interactions as (
 
     select * from {{ ref('fct_customer_interactions') }}
+    where {{ 'customer_id in (select customers.customer_id from customers)' if incremental else 'true' }}
 
 ),
 
@@ -115,24 +83,33 @@ acquisition_channels as (
 
 ),
 
+{# what each customer built here is computed from, stored on its row for the next build to compare #}
+inputs_fingerprints as (
+
+    select *
+    from {{ acquisition_inputs_fingerprints(
+        'customer_id in (select customers.customer_id from customers)' if incremental else 'true'
+    ) }} as fingerprints
+
+),
 
 {# every record with the time it began, in its channel #}
 record_starts as (
 
-    {% for source_table, relation, key, channel, started_at, source in record_starts %}
+    {% for start in record_starts %}
         select
             customer_records.customer_id,
             customer_records.source_table,
             customer_records.source_record_id,
-            {{ channel }} as acquisition_channel,
-            {{ source }} as channel_source,
-            {{ relation }}.{{ started_at }} as started_at
+            {{ start.channel }} as acquisition_channel,
+            {{ start.channel_source }} as channel_source,
+            {{ start.alias }}.{{ start.started_at }} as started_at
         from customer_records
-        inner join {{ relation }}
-            on customer_records.source_record_id = {{ relation }}.{{ key }}
+        inner join {{ start.alias }}
+            on customer_records.source_record_id = {{ start.alias }}.{{ start.key }}
         where
-            customer_records.source_table = '{{ source_table }}'
-            and {{ relation }}.{{ started_at }} is not null
+            customer_records.source_table = '{{ start.source_table }}'
+            and {{ start.alias }}.{{ start.started_at }} is not null
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
 
@@ -304,7 +281,8 @@ final as (
         nullif(first_sessions.first_web_referrer_host, '') as first_web_referrer_host,
         cast(ranked_starts.started_at as date) as acquired_date,
         ranked_starts.started_at as acquired_at,
-        first_sessions.first_web_session_started_at
+        first_sessions.first_web_session_started_at,
+        inputs_fingerprints.acquisition_inputs_fingerprint
     from customers
     left outer join ranked_starts
         on
@@ -312,6 +290,8 @@ final as (
             and ranked_starts.start_rank = 1
     left outer join first_sessions
         on customers.customer_id = first_sessions.customer_id
+    left outer join inputs_fingerprints
+        on customers.customer_id = inputs_fingerprints.customer_id
 
 )
 

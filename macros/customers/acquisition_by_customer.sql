@@ -1,0 +1,121 @@
+{#
+    dim_customer_acquisition is built per customer (the pattern of
+    macros/incremental/rows_by_version.sql): every row stores
+    `acquisition_inputs_fingerprint`, one digest of everything the customer's
+    acquisition is computed from:
+
+    - the customer's records in the bridge, each with the delivery of its
+      current staging row (`_batch_id`, `_loaded_at`): a record added or gone,
+      moved by a merge or a split, or delivered again (a new version, a
+      re-delivered or a retracted batch);
+    - the customer's web events in the timeline, each with its delivery: an
+      event gained, lost (a device that no longer lends the customer its
+      events) or delivered again;
+    - the acquisition_channels seed.
+
+    A daily build deletes the rows whose fingerprint changed or whose customer
+    is gone, then computes the customers of dim_customers that have no row.
+    Its figures: docs/pipeline.md, "Customer marts built per customer".
+#}
+
+{% macro acquisition_record_starts() %}
+    {#- The records that can acquire a customer: their source table, staging
+        model, key, channel, the column saying when the record began, and the
+        source within the channel. Expressions name the staging model's import
+        CTE in dim_customer_acquisition (`alias`). -#}
+    {%- set no_source = 'cast(null as ' ~ dbt.type_string() ~ ')' -%}
+    {{ return([
+        {'source_table': 'web_accounts', 'model': 'stg_web__accounts', 'alias': 'web_accounts', 'key': 'account_id',
+         'channel': "'web'", 'started_at': 'created_at', 'channel_source': no_source},
+        {'source_table': 'shop_orders', 'model': 'stg_shop__orders', 'alias': 'orders', 'key': 'order_id',
+         'channel': "case when orders.sales_channel = 'pos' then 'store' else 'online_shop' end",
+         'started_at': 'ordered_at', 'channel_source': no_source},
+        {'source_table': 'crm_contacts', 'model': 'stg_crm__contacts', 'alias': 'crm_contacts', 'key': 'contact_id',
+         'channel': "'crm'", 'started_at': 'created_at', 'channel_source': 'crm_contacts.lead_source'},
+        {'source_table': 'email_subscribers', 'model': 'stg_email__subscribers', 'alias': 'email_subscribers',
+         'key': 'subscriber_id', 'channel': "'email'", 'started_at': 'subscribed_at',
+         'channel_source': 'email_subscribers.signup_source'},
+        {'source_table': 'social_interactions', 'model': 'stg_social__interactions', 'alias': 'social_interactions',
+         'key': 'interaction_id', 'channel': "'social'", 'started_at': 'occurred_at',
+         'channel_source': 'social_interactions.platform'},
+        {'source_table': 'loyalty_members', 'model': 'stg_loyalty__members', 'alias': 'loyalty_members',
+         'key': 'member_id', 'channel': "'loyalty'", 'started_at': 'enrolled_at', 'channel_source': no_source},
+        {'source_table': 'support_tickets', 'model': 'stg_support__tickets', 'alias': 'tickets', 'key': 'ticket_id',
+         'channel': "'support'", 'started_at': 'created_at', 'channel_source': 'tickets.channel'},
+        {'source_table': 'support_surveys', 'model': 'stg_support__surveys', 'alias': 'surveys', 'key': 'survey_id',
+         'channel': "'support'", 'started_at': 'submitted_at', 'channel_source': "'survey'"},
+    ]) }}
+{% endmacro %}
+
+
+{% macro acquisition_channel_seeds() %}
+    {#- The seed that says which channels acquire, and its columns. -#}
+    {{ return({'acquisition_channels': ['acquisition_channel', 'tie_break_rank']}) }}
+{% endmacro %}
+
+
+{% macro acquisition_inputs_fingerprints(customer_filter='true') %}
+    {#- Each customer's acquisition_inputs_fingerprint as it stands now, as a
+        parenthesised query of customer_id and acquisition_inputs_fingerprint,
+        for the customers passing `customer_filter` (a predicate on a
+        customer_id column, unqualified): what the pre-hook compares with, and
+        what a build stores on the rows it writes. -#}
+    (
+        select
+            record_fingerprints.customer_id,
+            {{ customer360.md5_digest(dbt.concat([
+                'record_fingerprints.records_fingerprint',
+                "'/'", "coalesce(web_event_fingerprints.web_events_fingerprint, '')",
+                "'/'", 'channel_rules.rules_fingerprint',
+            ])) }} as acquisition_inputs_fingerprint
+        from (
+            select
+                customer_records.customer_id,
+                {{ customer360.group_fingerprint([
+                    'customer_records.source_table', 'customer_records.source_record_id',
+                    'record_deliveries._batch_id', 'record_deliveries._loaded_at',
+                ]) }} as records_fingerprint
+            from (
+                select
+                    customer_id,
+                    source_table,
+                    source_record_id
+                from {{ ref('bridge_customer_source_records') }}
+                where {{ customer_filter }}
+            ) as customer_records
+            left outer join (
+                {%- for start in customer360.acquisition_record_starts() %}
+                select
+                    '{{ start.source_table }}' as source_table,
+                    {{ start.key }} as source_record_id,
+                    _batch_id,
+                    _loaded_at
+                from {{ ref(start.model) }}
+                {% if not loop.last %}union all{% endif %}
+                {%- endfor %}
+            ) as record_deliveries
+                on
+                    customer_records.source_table = record_deliveries.source_table
+                    and customer_records.source_record_id = record_deliveries.source_record_id
+            group by customer_records.customer_id
+        ) as record_fingerprints
+        left outer join (
+            select
+                customer_id,
+                {{ customer360.group_fingerprint(['source_record_id', 'delivered_batch_id', 'delivered_at']) }}
+                    as web_events_fingerprint
+            from {{ ref('fct_customer_interactions') }}
+            where
+                source_table = 'web_events'
+                and customer_id is not null
+                and {{ customer_filter }}
+            group by customer_id
+        ) as web_event_fingerprints
+            on record_fingerprints.customer_id = web_event_fingerprints.customer_id
+        cross join (
+            select
+                cast({{ customer360.seeds_fingerprint(customer360.acquisition_channel_seeds()) }} as {{ dbt.type_string() }})
+                    as rules_fingerprint
+        ) as channel_rules
+    )
+{%- endmacro %}
