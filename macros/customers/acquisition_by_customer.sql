@@ -14,8 +14,8 @@
     - the acquisition_channels seed.
 
     A daily build deletes the rows whose fingerprint changed or whose customer
-    is gone, then computes the customers of dim_customers that have no row.
-    Its figures: docs/pipeline.md, "Customer marts built per customer".
+    is gone, then computes the customers of dim_customers that have no row
+    (docs/pipeline.md, "What a quarter takes").
 #}
 
 {% macro acquisition_record_starts() %}

@@ -71,9 +71,17 @@ interactions as (
 
 ),
 
+{# only the events of the customers built are ever read; a full build reads them all, unfiltered #}
 web_events as (
 
     select * from {{ ref('stg_web__events') }}
+    {% if incremental -%}
+        where event_id in (
+            select interactions.source_record_id
+            from interactions
+            where interactions.source_table = 'web_events'
+        )
+    {%- endif %}
 
 ),
 
