@@ -4,7 +4,8 @@ The base staging models are incremental (see docs/staging_pattern.md), and so
 are the first steps of the identity graph, rebuilt per record and identifier
 value whose version changed, and the golden record, rebuilt per customer whose
 inputs changed (see docs/identity_resolution.md), as are dim_customers,
-dim_customers_restricted and dim_customer_acquisition, and fct_customer_interactions,
+dim_customers_restricted, dim_customer_acquisition and fct_customer_channel_engagements, and
+fct_customer_interactions,
 rebuilt per source record (see docs/pipeline.md), and fct_orders and
 fct_order_items, rebuilt per order whose version changed. Their result must not depend on how the
 deliveries were split into builds. One scenario per engine loads and builds batch by batch,
@@ -89,6 +90,7 @@ PER_CUSTOMER_MARTS = (
     ("marts", "dim_customers"),
     ("restricted", "dim_customers_restricted"),
     ("marts", "dim_customer_acquisition"),
+    ("marts", "fct_customer_channel_engagements"),
 )
 FACT_COLUMNS = {
     "fct_customer_interactions": (
@@ -112,6 +114,7 @@ LATE_EMAIL_EVENT_ID = "EE-LATE-CHILD"
 LATE_SUBSCRIBER_ID = "ES-LATE-PARENT"
 LATE_WEB_EVENT_ACCOUNT_ID = "WA-LATE-WEB-EVENT"
 CORRECTED_SUBSCRIBER_ID = "ES-SIGNUP-DATE-CORRECTED"
+CLOCK_CORRECTED_ACCOUNT_ID = "WA-CLOCK-CORRECTED"
 
 
 def read_rows(path: Path) -> tuple[list[str], list[list[str]]]:
@@ -161,8 +164,10 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
     phone a third record, with the account's email: its guard, judged again, must still not count
     the blocked mailbox (which no new record carries) as a second owner. And a new account
     with a web event, whose earlier event arrives in the parent batch: the account is not
-    delivered again, yet its customer's first web session changes; and a subscriber whose signup
-    date the parent batch corrects, which moves when its customer was acquired."""
+    delivered again, yet its customer's first web session changes; another account whose only
+    web event the parent batch delivers again with a later time (its last web touch moves); and a
+    subscriber whose signup date the parent batch corrects, which moves when its customer was
+    acquired."""
     child_dir = work_dir / "late_child"
     parent_dir = work_dir / "late_parent"
     add_records(
@@ -328,6 +333,34 @@ def late_parent_batches(data_dir: Path, work_dir: Path) -> tuple[Path, Path]:
             "utm_source": "first_known_campaign",
             "occurred_at": "2026-01-01 09:05:00",
         },
+    )
+    # another account's only event, delivered again with its clock corrected: same touch, later
+    add_records(
+        child_dir,
+        data_dir,
+        "web_accounts",
+        {
+            "account_id": CLOCK_CORRECTED_ACCOUNT_ID,
+            "email": "clock.corrected@example.org",
+            "first_name": "Carl",
+            "last_name": "Clockfix",
+            "country": "US",
+            "created_at": "2025-12-01 09:00:00",
+            "updated_at": "2025-12-01 09:00:00",
+        },
+    )
+    clock_corrected_event = {
+        "event_id": "WE-CLOCK-CORRECTED",
+        "account_id": CLOCK_CORRECTED_ACCOUNT_ID,
+        "session_id": "session-clock-corrected",
+        "platform": "web",
+        "event_type": "page_view",
+    }
+    add_records(
+        child_dir, data_dir, "web_events", {**clock_corrected_event, "occurred_at": "2026-01-01 09:05:00"}
+    )
+    add_records(
+        parent_dir, data_dir, "web_events", {**clock_corrected_event, "occurred_at": "2026-01-01 09:30:00"}
     )
     add_records(
         parent_dir,
@@ -639,6 +672,13 @@ def run_scenario(
         "an earlier web event arriving late moves the first session, though its account was not delivered again"
     )
     assert fetch(acquired_at) == [("2025-06-01 09:00:00",)], "a corrected signup date moves the acquisition"
+    last_web_touch = (
+        f"select cast(engagements.last_touch_at as varchar) from {marts_schema}.fct_customer_channel_engagements "
+        f"as engagements inner join {marts_schema}.dim_customer_acquisition as acquisitions "
+        "on engagements.customer_id = acquisitions.customer_id "
+        f"where acquisitions.acquisition_source_record_id = '{CLOCK_CORRECTED_ACCOUNT_ID}' and engagements.channel = 'web'"
+    )
+    assert fetch(last_web_touch) == [("2026-01-01 09:30:00",)], "a touch delivered again with a later time"
     till_phone = (
         f"select linked_records, guard_reason from {intermediate_schema}.int_identity_identifiers_guarded "
         f"where identifier_type = 'phone' and clear_value = '+14155550199'"

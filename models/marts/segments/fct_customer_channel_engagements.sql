@@ -6,11 +6,30 @@
     weighted engagement is the customer's preferred channel; ties go to the
     channel touched most recently, then to the channel name, so that the
     choice never depends on row order.
+
+    Built per customer: each row stores the fingerprint of its customer's
+    touches and of the weights seed, and a daily build computes again only
+    the customers whose fingerprint changed and new ones
+    (macros/customers/engagements_by_customer.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['customer_id'],
+            {'engagement_inputs_fingerprint': 'engagement_inputs_fingerprint'},
+            engagement_inputs_fingerprints(),
+            many_rows_per_key=true,
+        ) }}",
+    )
+}}
+{%- set incremental = is_incremental() %}
 
 with
 
-interactions as (
+all_interactions as (
 
     select * from {{ ref('fct_customer_interactions') }}
 
@@ -19,6 +38,43 @@ interactions as (
 engagement_weights as (
 
     select * from {{ ref('engagement_interaction_weights') }}
+
+),
+
+customers_with_touches as (
+
+    select distinct customer_id
+    from all_interactions
+    where customer_id is not null
+
+),
+
+{# in a daily build, the customers with touches whose rows were just deleted, and new ones #}
+customers_to_build as (
+
+    select customer_id
+    from customers_with_touches
+    where {{ has_no_row_built(['customer_id'], 'customers_with_touches', incremental) }}
+
+),
+
+interactions as (
+
+    select *
+    from all_interactions
+    {% if incremental -%}
+        where customer_id in (select customers_to_build.customer_id from customers_to_build)
+    {%- endif %}
+
+),
+
+{# what each customer built here is computed from, stored on its rows for the next build to compare #}
+inputs_fingerprints as (
+
+    select *
+    from {{ engagement_inputs_fingerprints(
+        'customer_id in (select customers_to_build.customer_id from customers_to_build)' if incremental else 'true'
+    ) }} as fingerprints
 
 ),
 
@@ -62,15 +118,18 @@ ranked as (
 final as (
 
     select
-        customer_id,
-        channel,
-        cast(touch_count as bigint) as touch_count,
-        cast(engagement_score as bigint) as engagement_score,
-        cast({{ customer360.round_half_up('engagement_share', 4) }} as numeric(5, 4)) as engagement_share,
-        cast(channel_rank as integer) as channel_rank,
-        channel_rank = 1 as is_preferred_channel,
-        last_touch_at
+        ranked.customer_id,
+        ranked.channel,
+        cast(ranked.touch_count as bigint) as touch_count,
+        cast(ranked.engagement_score as bigint) as engagement_score,
+        cast({{ customer360.round_half_up('ranked.engagement_share', 4) }} as numeric(5, 4)) as engagement_share,
+        cast(ranked.channel_rank as integer) as channel_rank,
+        ranked.channel_rank = 1 as is_preferred_channel,
+        ranked.last_touch_at,
+        inputs_fingerprints.engagement_inputs_fingerprint
     from ranked
+    inner join inputs_fingerprints
+        on ranked.customer_id = inputs_fingerprints.customer_id
 
 )
 
