@@ -41,22 +41,24 @@ engagement_weights as (
 
 ),
 
-customers_with_touches as (
+{% if incremental %}
+    customers_with_touches as (
 
-    select distinct customer_id
-    from all_interactions
-    where customer_id is not null
+        select distinct customer_id
+        from all_interactions
+        where customer_id is not null
 
-),
+    ),
 
-{# in a daily build, the customers with touches whose rows were just deleted, and new ones #}
-customers_to_build as (
+    {# the customers with touches whose rows the pre-hook just deleted, and new ones #}
+    customers_to_build as (
 
-    select customer_id
-    from customers_with_touches
-    where {{ has_no_row_built(['customer_id'], 'customers_with_touches', incremental) }}
+        select customer_id
+        from customers_with_touches
+        where {{ has_no_row_built(['customer_id'], 'customers_with_touches', incremental) }}
 
-),
+    ),
+{% endif %}
 
 interactions as (
 
