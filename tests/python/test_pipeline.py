@@ -56,9 +56,11 @@ WALL_CLOCK_COLUMNS = frozenset(
         "delivered_at",
         "customer_resolved_at",
         # digests that include one of the above: a customer's records carry when its id was
-        # created, an order's version its delivery's _loaded_at
+        # created, an order's version its delivery's _loaded_at, and so do a customer's
+        # acquisition inputs (the deliveries of its records and web events)
         "records_fingerprint",
         "order_version",
+        "acquisition_inputs_fingerprint",
     }
 )
 # What a day publishes (marts, history) and the warehouse's own memory of customer ids.
