@@ -558,20 +558,19 @@ from ({{ customer360.default__test_scd2_versions_differ(
     cases, 'customer_id', 'dbt_valid_from', 'dbt_valid_to', ['dbt_valid_to'], changed_keys_only) }})
     as failures
 union all
+{#- both forms of the test: the portable one and DuckDB's, which counts rows by their hash first #}
+{%- for check_name, implementation in [
+    ('current_matches_source', customer360.default__test_scd2_current_matches_source),
+    ('current_matches_source_by_digest', customer360.duckdb__test_scd2_current_matches_source),
+] %}
 select
-    'current_matches_source',
+    '{{ check_name }}',
     customer_id || ':' || coalesce(state_value, 'null') || ':'
     || case when problem like 'source row %' then 'not in history' else 'not in source' end
-from ({{ customer360.default__test_scd2_current_matches_source(cases, inputs, 'dbt_valid_to is null') }})
+from ({{ implementation(cases, inputs, 'dbt_valid_to is null') }})
     as failures
 union all
-select
-    'current_matches_source_by_digest',
-    customer_id || ':' || coalesce(state_value, 'null') || ':'
-    || case when problem like 'source row %' then 'not in history' else 'not in source' end
-from ({{ customer360.duckdb__test_scd2_current_matches_source(cases, inputs, 'dbt_valid_to is null') }})
-    as failures
-union all
+{%- endfor %}
 select 'as_of_day_2', customer_id || ':' || coalesce(state_value, 'null')
 from ({{ customer360.scd2_as_of(cases, "cast('2026-01-02' as timestamp)", 'dbt_valid_from', 'dbt_valid_to') }})
     as valid_rows
