@@ -1,12 +1,18 @@
 {#
     Nulls group together, so (1, null) twice counts as a repeat: a key with a
-    missing part is no better than a duplicated one.
+    missing part is no better than a duplicated one. With written_at_column,
+    the daily pipeline reads only the combinations whose first column it
+    shares with a row written since its last completed day
+    (macros/generic_tests/rows_written_since_check.sql).
 #}
-{% macro default__test_unique_combination_of_columns(model, combination_of_columns) %}
+{% macro default__test_unique_combination_of_columns(model, combination_of_columns, written_at_column=none) %}
 
 with repeated_combinations as (
 
-    {{ customer360.repeated_combinations(model, combination_of_columns) }}
+    {{ customer360.repeated_combinations(
+        model, combination_of_columns,
+        row_filter=customer360.rows_to_check_for_repeats(model, combination_of_columns, written_at_column),
+    ) }}
 
 )
 
@@ -24,13 +30,15 @@ select * from repeated_combinations
     three 2.7 to 2.4, the web event deliveries on (_batch_id, _row_number)
     1.0 to 0.9.
 #}
-{% macro duckdb__test_unique_combination_of_columns(model, combination_of_columns) %}
+{% macro duckdb__test_unique_combination_of_columns(model, combination_of_columns, written_at_column=none) %}
     {%- set digest = customer360.comparison_digest(combination_of_columns) %}
+    {%- set rows_to_check = customer360.rows_to_check_for_repeats(model, combination_of_columns, written_at_column) %}
 
 with repeated_digests as (
 
     select {{ digest }} as combination_digest
     from {{ model }}
+    where {{ rows_to_check }}
     group by {{ digest }}
     having count(*) > 1
 
@@ -40,13 +48,24 @@ repeated_combinations as (
 
     {{ customer360.repeated_combinations(
         model, combination_of_columns,
-        row_filter=digest ~ ' in (select combination_digest from repeated_digests)',
+        row_filter=rows_to_check ~ ' and ' ~ digest ~ ' in (select combination_digest from repeated_digests)',
     ) }}
 
 )
 
 select * from repeated_combinations
 
+{% endmacro %}
+
+{% macro rows_to_check_for_repeats(model, combination_of_columns, written_at_column) %}
+    {#- The rows a uniqueness test reads: all of them, or in the daily
+        pipeline those sharing the combination's first column with a row
+        written since its last completed day. -#}
+    {%- set columns = [combination_of_columns] if combination_of_columns is string else combination_of_columns -%}
+    {%- if columns | length == 0 -%}
+        {{- return('true') -}}  {#- repeated_combinations stops with the reason -#}
+    {%- endif -%}
+    {{- return(customer360.rows_sharing_a_key_written_since_check(model, columns[0], written_at_column)) -}}
 {% endmacro %}
 
 {% macro repeated_combinations(model, combination_of_columns, row_filter=none) %}

@@ -69,16 +69,17 @@ PER_CUSTOMER_MODELS = (
 )
 # The facts built per source record, with what they read; `customer_resolved_at` says when a
 # row was written, so it differs from a rebuild by design and is left out of the comparison.
-# The identity graph models built by version; when, and in which invocation, a row was written
-# (and so the fingerprint of the rows a value was judged from) differs from a rebuild by design
-# and is left out.
-IDENTITY_GRAPH_MODELS = (
+# The identity graph models built by version, and the records with their customer. In these and
+# the golden-record models, when, and in which invocation, a row was written (and so the
+# fingerprint of the rows a value was judged from) differs from a rebuild by design and is left out.
+BUILT_BY_VERSION_MODELS = (
     "int_identity_records_unioned",
     "int_identity_identifiers_unpivoted",
     "int_identity_identifiers_guarded",
     "int_identity_clusters_resolved",
+    "int_customer_records_assigned",
 )
-IDENTITY_GRAPH_WRITE_MARKS = (
+WRITE_MARKS = (
     "built_at",
     "built_in_invocation_id",
     "record_built_at",
@@ -552,23 +553,30 @@ def base_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, l
     return {name: sorted(fetch(f"select * from {schema}.{name}"), key=repr) for name in names}
 
 
-def golden_record_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
-    return {name: sorted(fetch(f"select * from {schema}.{name}"), key=repr) for name in PER_CUSTOMER_MODELS}
-
-
-def identity_graph_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
+def tables_without_write_marks(
+    fetch: Callable[[str], list[tuple]], schema: str, names: tuple[str, ...]
+) -> dict[str, list[tuple]]:
+    """The rows of each model, without the columns saying when and by which run they were written."""
     tables = {}
-    for name in IDENTITY_GRAPH_MODELS:
+    for name in names:
         columns = [
             row[0]
             for row in fetch(
                 "select column_name from information_schema.columns "
                 f"where table_schema = '{schema}' and table_name = '{name}' order by ordinal_position"
             )
-            if row[0] not in IDENTITY_GRAPH_WRITE_MARKS
+            if row[0] not in WRITE_MARKS
         ]
         tables[name] = sorted(fetch(f"select {', '.join(columns)} from {schema}.{name}"), key=repr)
     return tables
+
+
+def golden_record_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
+    return tables_without_write_marks(fetch, schema, PER_CUSTOMER_MODELS)
+
+
+def identity_graph_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
+    return tables_without_write_marks(fetch, schema, BUILT_BY_VERSION_MODELS)
 
 
 def customer_mart_tables(fetch: Callable[[str], list[tuple]], marts_schema: str) -> dict[str, list[tuple]]:

@@ -806,3 +806,86 @@ def test_cases_render_as_one_statement() -> None:
     cases = all_cases()
     assert render_query(cases).count("\nunion all\n") == len(cases) - 1
     assert all(re.fullmatch(r"[a-z0-9_]+:[a-z0-9_]+", case.case_id) for case in cases)
+
+
+# --- uniqueness tests of incremental models in the daily pipeline --------------------------------
+
+# (key, second column, written at): k1 repeats through a row written on day 3, k2 through two rows
+# of day 1, the keyless rows repeat on day 1, k3 is written once on day 3.
+WRITTEN_ROWS = [
+    ("k1", "x", "2026-01-01"), ("k1", "x", "2026-01-03"),
+    ("k2", "y", "2026-01-01"), ("k2", "y", "2026-01-01"),
+    (None, "n", "2026-01-01"), (None, "n", "2026-01-01"),
+    ("k3", "z", "2026-01-03"),
+]  # fmt: skip
+UNIQUENESS_IMPLEMENTATIONS = {
+    "dev": ["default__test_unique_combination_of_columns", "duckdb__test_unique_combination_of_columns"],
+    "postgres": ["default__test_unique_combination_of_columns"],
+}
+
+
+def repeats_found(target: str, work_dir: Path, implementation: str, written_at_column: str | None) -> list:
+    """The keys of the repeats the uniqueness test finds in WRITTEN_ROWS, as dbt runs it now."""
+    rows = ", ".join(
+        f"({sql_text(key)}, '{value}', cast('{written_at}' as timestamp))"
+        for key, value, written_at in WRITTEN_ROWS
+    )
+    column_argument = "none" if written_at_column is None else f"'{written_at_column}'"
+    query = (
+        "{% set written_rows = api.Relation.create("
+        "database=target.database, schema=target.schema, identifier='written_rows') %}"
+        "{% if execute %}"
+        "{% do run_query('create schema if not exists ' ~ target.schema) %}"
+        "{% do run_query('drop table if exists ' ~ written_rows) %}"
+        f"{{% do run_query('create table ' ~ written_rows ~ \" as select * from (values {rows})"
+        ' as written_rows(key_column, value_column, written_at)") %}'
+        "{% endif %}\n"
+        "select coalesce(key_column, 'no key') as repeated_key from ("
+        f"{{{{ customer360.{implementation}(written_rows, ['key_column', 'value_column'], {column_argument}) }}}}"
+        ") as repeats"
+    )
+    messages: list[str] = []
+    result = show(query, target, work_dir, messages)
+    assert result.success, f"dbt show failed on {target}: {result.exception} {messages}"
+    return sorted(row["repeated_key"] for row in result.result.results[0].agate_table.rows)
+
+
+def assert_repeats_read_since_the_check(target: str, work_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    for implementation in UNIQUENESS_IMPLEMENTATIONS[target]:
+        # Run by hand (no variable), every row is read.
+        monkeypatch.delenv("C360_BUILD_CHECKED_THROUGH", raising=False)
+        assert repeats_found(target, work_dir, implementation, "written_at") == ["k1", "k2", "no key"]
+        # In the daily pipeline, the keys written since the last completed day, and keyless rows.
+        monkeypatch.setenv("C360_BUILD_CHECKED_THROUGH", "2026-01-02 00:00:00")
+        assert repeats_found(target, work_dir, implementation, "written_at") == ["k1", "no key"]
+        # A row written at the very moment is read: stamps are rounded down to the second.
+        monkeypatch.setenv("C360_BUILD_CHECKED_THROUGH", "2026-01-03")
+        assert repeats_found(target, work_dir, implementation, "written_at") == ["k1", "no key"]
+        monkeypatch.setenv("C360_BUILD_CHECKED_THROUGH", "2026-01-04")
+        assert repeats_found(target, work_dir, implementation, "written_at") == ["no key"]
+        # A test that names no stamp column reads every row whatever the variable says.
+        assert repeats_found(target, work_dir, implementation, None) == ["k1", "k2", "no key"]
+
+
+@pytest.mark.dbt
+def test_uniqueness_tests_read_the_keys_written_since_the_check_on_duckdb(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("C360_DUCKDB_PATH", str(tmp_path / "uniqueness.duckdb"))
+    monkeypatch.setenv("DO_NOT_TRACK", "1")
+    assert_repeats_read_since_the_check("dev", tmp_path, monkeypatch)
+
+
+@pytest.mark.dbt
+@pytest.mark.postgres
+def test_uniqueness_tests_read_the_keys_written_since_the_check_on_postgres(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from c360.pg_server import throwaway_server
+
+    with contextlib.ExitStack() as stack:
+        server = stack.enter_context(throwaway_server())
+        for name, value in server.environment().items():
+            monkeypatch.setenv(name, value)
+        monkeypatch.setenv("DO_NOT_TRACK", "1")
+        assert_repeats_read_since_the_check("postgres", tmp_path, monkeypatch)

@@ -25,6 +25,7 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -35,7 +36,13 @@ from c360.generate.runner import generate_days
 from c360.pipeline.dbt_session import DbtSession, summarise
 from c360.pipeline.progress import Progress
 from c360.pipeline.run_log import RunLog, read_run_log
-from c360.pipeline.runner import PipelineOrderError, check_order, history_checked_through, history_recorded_at
+from c360.pipeline.runner import (
+    PipelineOrderError,
+    build_checked_through,
+    check_order,
+    history_checked_through,
+    history_recorded_at,
+)
 from c360.pipeline.state import PipelineState, utc_now
 from c360.pipeline.steps import PRE_SNAPSHOT_TAG, day_steps, steps_selecting_tests
 from conftest import PROJECT_ROOT, VENV_BIN, dbt_environment, run_dbt
@@ -120,6 +127,24 @@ def test_history_counts_as_checked_through_the_last_completed_day_before_the_one
     # a day run again (--redo) checks again everything it recorded the first time
     assert history_checked_through([0, 1], 1) == history_recorded_at(0)
     assert history_checked_through([0], 0) == ""
+
+
+def test_built_rows_count_as_checked_through_the_end_of_the_last_completed_day_before_the_one_running(
+    tmp_path,
+):
+    state = PipelineState.open(tmp_path, "test-warehouse")
+    assert build_checked_through(state, 0) == ""
+    for day, finished_at in [(0, "2026-01-01T10:00:59.999Z"), (1, "2026-01-01T10:05:00.001Z")]:
+        state.start_day(day, utc_now())
+        state.day_complete(day, datetime.fromisoformat(finished_at.replace("Z", "+00:00")))
+    # rounded down: a dbt command starting in that second stamps its rows with it
+    assert build_checked_through(state, 2) == "2026-01-01 10:05:00"
+    # a day run again (--redo) checks again every row written since the day before it finished
+    assert build_checked_through(state, 1) == "2026-01-01 10:00:59"
+    assert build_checked_through(state, 0) == ""
+    # a day that did not complete vouches for nothing
+    state.start_day(2, utc_now())
+    assert build_checked_through(state, 3) == "2026-01-01 10:05:00"
 
 
 def test_state_is_kept_whole_when_a_save_is_cut_short(tmp_path, monkeypatch):

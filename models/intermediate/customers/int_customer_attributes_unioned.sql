@@ -72,7 +72,8 @@ final as (
         {{ latest_record_id('grouped.latest_record_marker') }} as source_record_id,
         grouped.record_count,
         grouped.observed_at,
-        customer_fingerprints.records_fingerprint
+        customer_fingerprints.records_fingerprint,
+        {{ run_started_at_second() }} as built_at
     from grouped
     inner join customer_fingerprints
         on grouped.customer_id = customer_fingerprints.customer_id

@@ -8,13 +8,42 @@
     identity models. Writing them again here cost a third of this model's
     time (1,000,000 customers: 4.2 M records in 9.1 to 9.9 s with them, 6.4
     to 6.6 s without).
+
+    Built by version (macros/incremental/rows_by_version.sql): a row stands
+    while its record's row (built_at) and its customer id stand. A daily
+    build deletes the others and joins only the records left without a row,
+    instead of writing every record again.
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['record_key'],
+            {
+                'record_built_at': 'record_built_at',
+                'customer_id': 'customer_id',
+                'customer_id_created_at': 'customer_id_created_at',
+            },
+            assigned_record_versions(),
+        ) }}",
+    )
+}}
 
 with
 
-records as (
+all_records as {{ not_materialized() }} (
 
     select * from {{ ref('int_identity_records_unioned') }}
+
+),
+
+records as (
+
+    select *
+    from all_records
+    where {{ has_no_row_built(['record_key'], 'all_records', is_incremental()) }}
 
 ),
 
@@ -46,7 +75,8 @@ final as (
         records.country_code,
         records.gender,
         records.birth_date,
-        records.observed_at
+        records.observed_at,
+        records.built_at as record_built_at
     from records
     inner join assignments
         on records.record_key = assignments.record_key

@@ -141,7 +141,9 @@ final as (
             when identifier_rules.max_linked_email_owners is not null then unpivoted.email_owner_letters
         end as email_owner_letters,
         unpivoted.built_at as record_built_at,
-        {{ seeds_fingerprint(identifier_rule_seeds()) }} as identifier_rules_fingerprint
+        {{ seeds_fingerprint(identifier_rule_seeds()) }} as identifier_rules_fingerprint,
+        {# a changed rules seed rewrites the rows of records that were not written again #}
+        {{ run_started_at_second() }} as built_at
     from unpivoted
     left outer join identifier_rules
         on unpivoted.identifier_type = identifier_rules.identifier_type

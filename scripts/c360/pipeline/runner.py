@@ -45,6 +45,9 @@ HISTORY_CLOCK_VARIABLE = "C360_HISTORY_RECORDED_AT"
 # Read by the snapshots' SCD2 invariant tests: keys with no version recorded after it are not read again
 # (macros/generic_tests/scd2_invariants.sql).
 HISTORY_CHECKED_VARIABLE = "C360_HISTORY_CHECKED_THROUGH"
+# Read by the uniqueness tests of incremental models: keys with no row written after it are not read
+# again (macros/generic_tests/rows_written_since_check.sql).
+BUILD_CHECKED_VARIABLE = "C360_BUILD_CHECKED_THROUGH"
 
 
 class PipelineOrderError(C360Error):
@@ -136,6 +139,19 @@ def history_checked_through(completed_days: list[int], day: int) -> str:
     """
     earlier = [completed for completed in completed_days if completed < day]
     return history_recorded_at(max(earlier)) if earlier else ""
+
+
+def build_checked_through(state: PipelineState, day: int) -> str:
+    """The moment (UTC) through which every row the models wrote is known tested when day ``day`` runs.
+
+    When the latest day before ``day`` that completed on this warehouse finished: all its tests had
+    passed, after its last write. A model stamps the rows it writes with the start of the dbt
+    command writing them (to the second), and every later command starts after that moment, so it
+    is rounded down to the second. Empty when no earlier day completed: then the tests read every row.
+    """
+    earlier = [completed for completed in state.completed_days() if completed < day]
+    finished = state.finished_at(max(earlier)) if earlier else None
+    return finished.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S") if finished else ""
 
 
 def check_order(state: PipelineState, days: tuple[int, ...], redo: bool) -> None:
@@ -342,11 +358,12 @@ class Pipeline:
         return StepResult(True, counts)
 
     def _dbt(self, args: tuple[str, ...], day: int) -> StepResult:
-        history_times = {
+        time_variables = {
             HISTORY_CLOCK_VARIABLE: history_recorded_at(day),
             HISTORY_CHECKED_VARIABLE: history_checked_through(self.state.completed_days(), day),
+            BUILD_CHECKED_VARIABLE: build_checked_through(self.state, day),
         }
-        outcome: DbtOutcome = self.dbt.invoke(args, env=history_times)
+        outcome: DbtOutcome = self.dbt.invoke(args, env=time_variables)
         result = StepResult(
             outcome.success, {"nodes": outcome.counts}, [] if outcome.success else outcome.why()
         )

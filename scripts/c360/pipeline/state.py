@@ -73,6 +73,11 @@ class PipelineState:
     def is_day_complete(self, day: int) -> bool:
         return self._day(day).get("status") == "complete"
 
+    def finished_at(self, day: int) -> datetime | None:
+        """When ``day`` last completed on this warehouse (UTC), or None."""
+        text = self._day(day).get("finished_at") if self.is_day_complete(day) else None
+        return datetime.fromisoformat(text.replace("Z", "+00:00")) if text else None
+
     def is_step_done(self, day: int, step: str) -> bool:
         return step in self._day(day).get("steps", {})
 
