@@ -17,7 +17,9 @@
     need only read the keys with a version stamped after C. The daily
     pipeline sets C360_HISTORY_CHECKED_THROUGH to the recording time of the
     last day it completed, every test of which passed; unset, and whenever a
-    test does not ask for it (`changed_keys_only`), every key is read.
+    test does not ask for it (`changed_keys_only`), every key is read. The
+    history marts hold a snapshot's rows with their times and ask for it too
+    (docs/history.md says what still reads their every key).
 
     A where-condition on the tested relation, which the test reads under the
     alias `versions`.
