@@ -113,6 +113,8 @@ value_totals as (
         identifier_value,
         max(clear_value) as clear_value,
         count(*) as linked_records,
+        {# the record the value links the others to (int_identity_links_unioned): a star, not pairs #}
+        min(record_key) as anchor_record_key,
         {{ group_fingerprint(identifier_version_columns()) }} as identifier_rows_fingerprint
     from identifiers
     group by identifier_type, identifier_value
@@ -269,6 +271,7 @@ value_counts as (
         value_totals.identifier_value,
         value_totals.clear_value,
         value_totals.linked_records,
+        value_totals.anchor_record_key,
         value_distinct_counts.linked_first_names,
         value_distinct_counts.linked_full_names,
         value_distinct_counts.linked_emails,
@@ -294,6 +297,7 @@ judged as (
         value_counts.identifier_value,
         value_counts.clear_value,
         value_counts.linked_records,
+        value_counts.anchor_record_key,
         value_counts.linked_first_names,
         value_counts.linked_full_names,
         value_counts.linked_emails,
@@ -333,6 +337,7 @@ final as (
         linked_emails,
         linked_email_owners,
         guard_reason is null as is_usable_for_matching,
+        anchor_record_key,
         identifier_rows_fingerprint,
         {{ seeds_fingerprint(guard_rule_seeds()) }} as guard_rules_fingerprint
     from judged

@@ -83,28 +83,24 @@ resolvable_references as (
 
 ),
 
-usable_identifiers as (
+{#
+    The guards carry each value's anchor, its smallest record key, from the
+    grouping they already do. A window over every identifier row here took
+    twice the time (1,000,000 customers, 6.7 M identifier rows: CPU 6.5 to
+    7.8 s for this query against 3.0 to 3.7 s, the same links).
+#}
+anchored as (
 
     select
         identifiers.record_key,
         identifiers.identifier_type,
-        identifiers.identifier_value
+        guarded_identifiers.anchor_record_key
     from identifiers
     inner join guarded_identifiers
         on
             identifiers.identifier_type = guarded_identifiers.identifier_type
             and identifiers.identifier_value = guarded_identifiers.identifier_value
     where guarded_identifiers.is_usable_for_matching
-
-),
-
-anchored as (
-
-    select
-        record_key,
-        identifier_type,
-        min(record_key) over (partition by identifier_type, identifier_value) as anchor_record_key
-    from usable_identifiers
 
 ),
 
