@@ -575,7 +575,7 @@ def golden_record_tables(fetch: Callable[[str], list[tuple]], schema: str) -> di
     return tables_without_write_marks(fetch, schema, PER_CUSTOMER_MODELS)
 
 
-def identity_graph_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
+def built_by_version_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:
     return tables_without_write_marks(fetch, schema, BUILT_BY_VERSION_MODELS)
 
 
@@ -720,7 +720,7 @@ def run_scenario(
 
     incremental = base_tables(fetch, staging_schema)
     incremental_golden = golden_record_tables(fetch, intermediate_schema)
-    incremental_graph = identity_graph_tables(fetch, intermediate_schema)
+    incremental_by_version = built_by_version_tables(fetch, intermediate_schema)
     incremental_facts = fact_tables(fetch, marts_schema)
     incremental_marts = customer_mart_tables(fetch, marts_schema)
     writes = fetch(
@@ -741,7 +741,7 @@ def run_scenario(
     rebuilt = base_tables(fetch, staging_schema)
     for name, rows in rebuilt.items():
         assert incremental[name] == rows, f"{name}: the incremental build differs from a rebuild"
-    assert_same_rows(incremental_graph, identity_graph_tables(fetch, intermediate_schema))
+    assert_same_rows(incremental_by_version, built_by_version_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_golden, golden_record_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_facts, fact_tables(fetch, marts_schema))
     assert_same_rows(incremental_marts, customer_mart_tables(fetch, marts_schema))
