@@ -12,14 +12,17 @@
     leave the variable unset, and then every row is read, as when the test
     names no stamp column.
 
-    A where-condition on the tested relation. The key is one column of the
-    tested combination, so that all rows of a repeat share it; rows without
-    a key are always read.
+    A where-condition on the tested relation. The key is the combination's
+    first column, so that all rows of a repeat share it; rows without a key
+    are always read.
 #}
-{% macro rows_sharing_a_key_written_since_check(model, key_column, written_at_column) -%}
+{% macro rows_to_check_for_repeats(model, combination_of_columns, written_at_column) -%}
+    {%- set columns = [combination_of_columns] if combination_of_columns is string else combination_of_columns -%}
+    {%- set key_column = columns[0] if columns | length > 0 else none -%}
     {#- read while the test runs only: a variable dbt reads while parsing is one it parses again for -#}
     {%- set checked_through = customer360.utc_time_from_env('C360_BUILD_CHECKED_THROUGH') if execute else none -%}
-    {%- if written_at_column and checked_through is not none -%}
+    {#- no column at all: repeated_combinations stops with the reason -#}
+    {%- if written_at_column and key_column and checked_through is not none -%}
         (
             {{ key_column }} is null
             or {{ key_column }} in (
