@@ -33,12 +33,17 @@ products as (
 
 ),
 
-purchased as (
+{#
+    Summed per order first, then per category: the orders are then counted
+    with count(*), where count(distinct) would need a grouping of its own
+    joined back to the sums.
+#}
+purchased_orders as (
 
     select
         order_items.customer_id,
         products.category,
-        count(distinct order_items.order_id) as order_count,
+        order_items.order_id,
         sum(order_items.quantity) as item_quantity,
         sum(order_items.net_amount_reporting) as net_revenue_reporting
     from order_items
@@ -50,7 +55,23 @@ purchased as (
         and order_items.customer_id is not null
     group by
         order_items.customer_id,
-        products.category
+        products.category,
+        order_items.order_id
+
+),
+
+purchased as (
+
+    select
+        customer_id,
+        category,
+        count(*) as order_count,
+        sum(item_quantity) as item_quantity,
+        sum(net_revenue_reporting) as net_revenue_reporting
+    from purchased_orders
+    group by
+        customer_id,
+        category
 
 ),
 
