@@ -80,14 +80,7 @@ standardised as (
 
     select
         renamed.profile_id,
-        {{ canonical_email(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_canonical,
-        {{ email_as_given(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_given,
+        {{ standardised_email_columns('renamed', 'email') }},
         case
             when {{ regex_matches('renamed.email_sha256_cleaned', "'^[0-9a-f]{64}$'") }}
                 then renamed.email_sha256_cleaned
@@ -113,8 +106,7 @@ standardised as (
         renamed._row_number,
         renamed._loaded_at
     from renamed
-    left outer join email_domain_typos
-        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+    {{ email_domain_typo_join('renamed', 'email') }}
     left outer join country_aliases
         on renamed.country_cleaned = country_aliases.alias
     left outer join gender_aliases
@@ -124,21 +116,8 @@ standardised as (
 
 checked as (
 
-    {#- Placeholders are listed as staging writes them: cleaned or canonical email. -#}
     select
         standardised.*,
-        case
-            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
-        end as email,
-        {{ email_as_given_where_changed(
-            'standardised.email_given', 'standardised.email_canonical'
-        ) }} as email_as_given,
-        (
-            email_placeholders_cleaned.placeholder_value is not null
-            or email_placeholders_canonical.placeholder_value is not null
-        ) as is_email_placeholder,
-        standardised.email_cleaned is not null
-        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
         standardised.email_sha256_cleaned is not null
         and standardised.email_sha256 is null as has_invalid_email_sha256,
         standardised.country_cleaned is not null and standardised.country_code is null as has_unknown_country,
@@ -148,19 +127,17 @@ checked as (
             when standardised.refreshed_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
         end as quarantine_reason
     from standardised
-    left outer join identifier_placeholders as email_placeholders_cleaned
-        on
-            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
-            and email_placeholders_cleaned.identifier_type = 'email'
-    left outer join identifier_placeholders as email_placeholders_canonical
-        on
-            standardised.email_canonical = email_placeholders_canonical.placeholder_value
-            and email_placeholders_canonical.identifier_type = 'email'
+
+),
+
+contact_points_checked as (
+
+    {{ check_contact_points('checked', email_column='email') }}
 
 ),
 
 {#- A profile changes when the provider refreshes it: the refresh time is its change time. -#}
-{{ version_deliveries('checked', 'profile_id', "deduplicated.refreshed_at") }},
+{{ version_deliveries('contact_points_checked', 'profile_id', "deduplicated.refreshed_at") }},
 
 final as (
 

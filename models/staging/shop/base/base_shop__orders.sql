@@ -99,14 +99,7 @@ standardised as (
         renamed.account_id,
         renamed.store_id,
         renamed.loyalty_card_number,
-        {{ canonical_email(
-            email_local_part('renamed.guest_email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.guest_email_cleaned') ~ ')'
-        ) }} as guest_email_canonical,
-        {{ email_as_given(
-            email_local_part('renamed.guest_email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.guest_email_cleaned') ~ ')'
-        ) }} as guest_email_given,
+        {{ standardised_email_columns('renamed', 'guest_email') }},
         {{ phone_to_e164('renamed.guest_phone_cleaned', calling_code) }} as guest_phone,
         {{ phone_extension('renamed.guest_phone_cleaned') }} as guest_phone_extension,
         renamed.sales_channel,
@@ -125,8 +118,7 @@ standardised as (
         renamed._row_number,
         renamed._loaded_at
     from renamed
-    left outer join email_domain_typos
-        on {{ email_domain('renamed.guest_email_cleaned') }} = email_domain_typos.typo_domain
+    {{ email_domain_typo_join('renamed', 'guest_email') }}
     left outer join country_aliases
         on renamed.shipping_country_cleaned = country_aliases.alias
     left outer join countries
@@ -140,25 +132,8 @@ standardised as (
 
 checked as (
 
-    {#- Placeholders are listed as staging writes them: cleaned or canonical email, E.164 phone. -#}
     select
         standardised.*,
-        case
-            when {{ is_valid_email('standardised.guest_email_canonical') }}
-                then standardised.guest_email_canonical
-        end as guest_email,
-        {{ email_as_given_where_changed(
-            'standardised.guest_email_given', 'standardised.guest_email_canonical'
-        ) }} as guest_email_as_given,
-        (
-            email_placeholders_cleaned.placeholder_value is not null
-            or email_placeholders_canonical.placeholder_value is not null
-        ) as is_guest_email_placeholder,
-        standardised.guest_email_cleaned is not null
-        and not coalesce({{ is_valid_email('standardised.guest_email_canonical') }}, false) as has_invalid_guest_email,
-        phone_placeholders.placeholder_value is not null as is_guest_phone_placeholder,
-        standardised.guest_phone_cleaned is not null
-        and standardised.guest_phone is null as has_invalid_guest_phone,
         standardised.shipping_country_cleaned is not null
         and standardised.shipping_country_code is null as has_unknown_shipping_country,
         case
@@ -172,22 +147,16 @@ checked as (
             when standardised.currency_code is null then 'unknown_currency'
         end as quarantine_reason
     from standardised
-    left outer join identifier_placeholders as email_placeholders_cleaned
-        on
-            standardised.guest_email_cleaned = email_placeholders_cleaned.placeholder_value
-            and email_placeholders_cleaned.identifier_type = 'email'
-    left outer join identifier_placeholders as email_placeholders_canonical
-        on
-            standardised.guest_email_canonical = email_placeholders_canonical.placeholder_value
-            and email_placeholders_canonical.identifier_type = 'email'
-    left outer join identifier_placeholders as phone_placeholders
-        on
-            standardised.guest_phone = phone_placeholders.placeholder_value
-            and phone_placeholders.identifier_type = 'phone'
 
 ),
 
-{{ version_deliveries('checked', 'order_id', "deduplicated.updated_at") }},
+contact_points_checked as (
+
+    {{ check_contact_points('checked', email_column='guest_email', phone_column='guest_phone') }}
+
+),
+
+{{ version_deliveries('contact_points_checked', 'order_id', "deduplicated.updated_at") }},
 
 final as (
 

@@ -65,14 +65,7 @@ standardised as (
         renamed.interaction_id,
         {{ dbt.concat(["'@'", 'renamed.handle_name']) }} as handle,
         renamed.display_name,
-        {{ canonical_email(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_canonical,
-        {{ email_as_given(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_given,
+        {{ standardised_email_columns('renamed', 'email') }},
         renamed.platform,
         renamed.interaction_type,
         renamed.sentiment_label,
@@ -86,47 +79,31 @@ standardised as (
         renamed._row_number,
         renamed._loaded_at
     from renamed
-    left outer join email_domain_typos
-        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+    {{ email_domain_typo_join('renamed', 'email') }}
 
 ),
 
 checked as (
 
-    {#- Placeholders are listed as staging writes them: cleaned or canonical email. -#}
     select
         standardised.*,
-        case
-            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
-        end as email,
-        {{ email_as_given_where_changed(
-            'standardised.email_given', 'standardised.email_canonical'
-        ) }} as email_as_given,
-        (
-            email_placeholders_cleaned.placeholder_value is not null
-            or email_placeholders_canonical.placeholder_value is not null
-        ) as is_email_placeholder,
-        standardised.email_cleaned is not null
-        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
         case
             when standardised.interaction_id is null then 'missing_natural_key'
             when standardised.occurred_at is null then 'invalid_timestamp'
             when standardised.occurred_at > {{ future_cutoff('standardised._loaded_at') }} then 'future_timestamp'
         end as quarantine_reason
     from standardised
-    left outer join identifier_placeholders as email_placeholders_cleaned
-        on
-            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
-            and email_placeholders_cleaned.identifier_type = 'email'
-    left outer join identifier_placeholders as email_placeholders_canonical
-        on
-            standardised.email_canonical = email_placeholders_canonical.placeholder_value
-            and email_placeholders_canonical.identifier_type = 'email'
+
+),
+
+contact_points_checked as (
+
+    {{ check_contact_points('checked', email_column='email') }}
 
 ),
 
 {#- Interactions are immutable events: the event time stands in for the change time. -#}
-{{ version_deliveries('checked', 'interaction_id', "deduplicated.occurred_at") }},
+{{ version_deliveries('contact_points_checked', 'interaction_id', "deduplicated.occurred_at") }},
 
 final as (
 

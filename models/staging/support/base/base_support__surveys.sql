@@ -64,14 +64,7 @@ standardised as (
         renamed.order_id,
         renamed.product_id,
         renamed.account_id,
-        {{ canonical_email(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_canonical,
-        {{ email_as_given(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_given,
+        {{ standardised_email_columns('renamed', 'email') }},
         renamed.survey_type,
         {#- Net Promoter groups are defined on the 0-10 scale of NPS surveys only. -#}
         case
@@ -99,28 +92,14 @@ standardised as (
         renamed._row_number,
         renamed._loaded_at
     from renamed
-    left outer join email_domain_typos
-        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+    {{ email_domain_typo_join('renamed', 'email') }}
 
 ),
 
 checked as (
 
-    {#- Placeholders are listed as staging writes them: cleaned or canonical email. -#}
     select
         standardised.*,
-        case
-            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
-        end as email,
-        {{ email_as_given_where_changed(
-            'standardised.email_given', 'standardised.email_canonical'
-        ) }} as email_as_given,
-        (
-            email_placeholders_cleaned.placeholder_value is not null
-            or email_placeholders_canonical.placeholder_value is not null
-        ) as is_email_placeholder,
-        standardised.email_cleaned is not null
-        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
         case
             when standardised.survey_id is null then 'missing_natural_key'
             when standardised.submitted_at is null then 'invalid_timestamp'
@@ -128,19 +107,17 @@ checked as (
             when not standardised.is_score_in_range then 'invalid_score'
         end as quarantine_reason
     from standardised
-    left outer join identifier_placeholders as email_placeholders_cleaned
-        on
-            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
-            and email_placeholders_cleaned.identifier_type = 'email'
-    left outer join identifier_placeholders as email_placeholders_canonical
-        on
-            standardised.email_canonical = email_placeholders_canonical.placeholder_value
-            and email_placeholders_canonical.identifier_type = 'email'
+
+),
+
+contact_points_checked as (
+
+    {{ check_contact_points('checked', email_column='email') }}
 
 ),
 
 {#- A submitted answer does not change: the submission time stands in for the change time. -#}
-{{ version_deliveries('checked', 'survey_id', "deduplicated.submitted_at") }},
+{{ version_deliveries('contact_points_checked', 'survey_id', "deduplicated.submitted_at") }},
 
 final as (
 

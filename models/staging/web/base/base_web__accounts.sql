@@ -86,14 +86,7 @@ standardised as (
 
     select
         renamed.account_id,
-        {{ canonical_email(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_canonical,
-        {{ email_as_given(
-            email_local_part('renamed.email_cleaned'),
-            'coalesce(email_domain_typos.corrected_domain, ' ~ email_domain('renamed.email_cleaned') ~ ')'
-        ) }} as email_given,
+        {{ standardised_email_columns('renamed', 'email') }},
         {{ phone_to_e164('renamed.phone_cleaned', calling_code) }} as phone,
         {{ phone_extension('renamed.phone_cleaned') }} as phone_extension,
         renamed.first_name,
@@ -124,8 +117,7 @@ standardised as (
         renamed._row_number,
         renamed._loaded_at
     from renamed
-    left outer join email_domain_typos
-        on {{ email_domain('renamed.email_cleaned') }} = email_domain_typos.typo_domain
+    {{ email_domain_typo_join('renamed', 'email') }}
     left outer join country_aliases
         on renamed.country_cleaned = country_aliases.alias
     left outer join countries
@@ -137,23 +129,8 @@ standardised as (
 
 checked as (
 
-    {#- Placeholders are listed as staging writes them: cleaned or canonical email, E.164 phone. -#}
     select
         standardised.*,
-        case
-            when {{ is_valid_email('standardised.email_canonical') }} then standardised.email_canonical
-        end as email,
-        {{ email_as_given_where_changed(
-            'standardised.email_given', 'standardised.email_canonical'
-        ) }} as email_as_given,
-        (
-            email_placeholders_cleaned.placeholder_value is not null
-            or email_placeholders_canonical.placeholder_value is not null
-        ) as is_email_placeholder,
-        standardised.email_cleaned is not null
-        and not coalesce({{ is_valid_email('standardised.email_canonical') }}, false) as has_invalid_email,
-        phone_placeholders.placeholder_value is not null as is_phone_placeholder,
-        standardised.phone_cleaned is not null and standardised.phone is null as has_invalid_phone,
         standardised.country_cleaned is not null and standardised.country_code is null as has_unknown_country,
         standardised.birth_date_cleaned is not null and standardised.birth_date is null as has_invalid_birth_date,
         case
@@ -165,22 +142,16 @@ checked as (
                 then 'future_timestamp'
         end as quarantine_reason
     from standardised
-    left outer join identifier_placeholders as email_placeholders_cleaned
-        on
-            standardised.email_cleaned = email_placeholders_cleaned.placeholder_value
-            and email_placeholders_cleaned.identifier_type = 'email'
-    left outer join identifier_placeholders as email_placeholders_canonical
-        on
-            standardised.email_canonical = email_placeholders_canonical.placeholder_value
-            and email_placeholders_canonical.identifier_type = 'email'
-    left outer join identifier_placeholders as phone_placeholders
-        on
-            standardised.phone = phone_placeholders.placeholder_value
-            and phone_placeholders.identifier_type = 'phone'
 
 ),
 
-{{ version_deliveries('checked', 'account_id', "deduplicated.updated_at") }},
+contact_points_checked as (
+
+    {{ check_contact_points('checked', email_column='email', phone_column='phone') }}
+
+),
+
+{{ version_deliveries('contact_points_checked', 'account_id', "deduplicated.updated_at") }},
 
 final as (
 
