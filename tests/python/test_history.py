@@ -11,15 +11,17 @@ One module-scoped warehouse per engine goes through the days a pipeline would:
 
 The expected history is derived independently: the snapshot inputs are read after each build
 and compared in Python (which customers changed, appeared, disappeared), and every new version
-must carry the recording time of its run, in UTC. On DuckDB two more runs show that a duplicated
-snapshot key stops the snapshot before anything is written, and that the SCD2 generic tests and
-the as-of macro catch what they promise on hand-made histories.
+must carry the recording time of its run, in UTC. On DuckDB more runs show that a duplicated
+snapshot key stops the snapshot before anything is written, that the SCD2 generic tests and the
+as-of macro catch what they promise on hand-made histories, and that the project's staging query
+of snapshot runs (macros/history/snapshot_staging_table.sql) writes exactly what dbt's own does.
 """
 
 from __future__ import annotations
 
 import csv
 import json
+import shutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -34,7 +36,14 @@ from c360.generate.runner import generate_days
 from c360.generate.writer import day_folder_name
 from c360.load import load_batch
 from c360.raw_tables import RAW_TABLES_BY_NAME
-from conftest import loader_target, run_dbt, worker_postgres_database
+from conftest import (
+    PROJECT_ROOT,
+    _run_dbt_cli,
+    dbt_environment,
+    loader_target,
+    run_dbt,
+    worker_postgres_database,
+)
 
 pytestmark = pytest.mark.dbt
 
@@ -519,6 +528,156 @@ def test_a_duplicated_snapshot_key_stops_the_snapshot(warehouse):
     assert statuses["snp_customers"] == "skipped"
     count = warehouse.dicts(f"select count(*) as n from {warehouse.schema('snapshots')}.snp_customers")
     assert count[0]["n"] == len(warehouse.steps["rerun"].snapshots["snp_customers"])
+
+
+# --- the DuckDB staging query of snapshot runs against dbt's own ---------------------------
+
+OVERRIDE_MACRO = Path("macros/history/snapshot_staging_table.sql")
+# Three recording times after the fixture's runs: the first takes the segment snapshot, whose
+# input the fixture lacks, for the first time; the second and third find changes.
+EQUIVALENCE_RECORDED_AT = ("2027-01-01 00:00:00", "2027-01-02 00:00:00", "2027-01-03 00:00:00")
+SNAPSHOT_KEYS = {
+    "snp_customers": ["customer_id"],
+    "snp_customer_consents": ["customer_id"],
+    "snp_segment_memberships": ["customer_id", "segment_id"],
+}
+# Memberships made up from the golden record, two per customer, for the snapshot with a two-column key.
+MEMBERSHIPS_SQL = """
+create or replace table main_marts.fct_segment_memberships as
+select customer_id, 'value_tier:' || tier as segment_id, 'value_tier' as segment_type, tier as segment_name
+from (
+    select customer_id, case when hash(customer_id) % 3 = 0 then 'vip' else 'regular' end as tier
+    from main_intermediate.int_customers_masked
+)
+union all
+select customer_id, 'lifecycle_stage:active', 'lifecycle_stage', 'active'
+from main_intermediate.int_customers_masked
+"""
+# The same changes on both copies, by a fixed hash of the key: leavers, changed values, a value
+# that becomes null, new keys, and (in the third round) keys that come back after their deletion.
+CHANGES_SQL = (
+    "delete from main_intermediate.int_customers_masked where hash(customer_id) % 9 = {round}",
+    "update main_intermediate.int_customers_masked set city = coalesce(city, '') || '-moved' "
+    "where hash(customer_id) % 7 = {round}",
+    "update main_intermediate.int_customers_masked set postal_code = null where hash(customer_id) % 11 = {round}",
+    "delete from main_intermediate.int_customer_consents_resolved where hash(customer_id) % 9 = {round}",
+    "delete from main_marts.fct_segment_memberships where hash(customer_id || segment_id) % 9 = {round}",
+    "update main_marts.fct_segment_memberships set segment_name = segment_name || ' (renamed)' "
+    "where hash(customer_id || segment_id) % 7 = {round}",
+    "insert into main_marts.fct_segment_memberships "
+    "select customer_id, 'interest_group:books', 'interest_group', 'books' "
+    "from main_intermediate.int_customers_masked where hash(customer_id) % 5 = {round}",
+)
+SNAPSHOT_INPUT_TABLES = {
+    "snp_customers": "main_intermediate.int_customers_masked",
+    "snp_customer_consents": "main_intermediate.int_customer_consents_resolved",
+    "snp_segment_memberships": "main_marts.fct_segment_memberships",
+}
+
+
+def project_without_override(folder: Path) -> Path:
+    """A copy of the dbt project in which snapshot runs use dbt's own staging query."""
+    copy = folder / "project"
+    shutil.copytree(
+        PROJECT_ROOT,
+        copy,
+        ignore=shutil.ignore_patterns(
+            ".*", "target", "logs", "data", "warehouse", "benchmarks", "scripts", "python", "*.duckdb*"
+        ),
+    )
+    (copy / OVERRIDE_MACRO).unlink()
+    return copy
+
+
+def take_snapshots(database: Path, recorded_at: str, project: Path | None) -> str:
+    """Run every snapshot on `database`, in this project or in `project`; return dbt's debug log."""
+    work_dir = database.parent / f"{database.stem}_dbt"
+    args = ["snapshot", "--log-level-file", "debug"]
+    environment = {
+        "C360_TARGET": "dev",
+        "C360_DUCKDB_PATH": str(database),
+        "C360_HISTORY_RECORDED_AT": recorded_at,
+    }
+    if project is None:
+        run_dbt(args, environment, work_dir)
+    else:
+        result = _run_dbt_cli(
+            [*args, "--project-dir", str(project), "--target-path", str(work_dir / "target"),
+             "--log-path", str(work_dir / "logs")],
+            database.parent,
+            dbt_environment({**environment, "C360_DUCKDB_PATH": database.name}),
+        )  # fmt: skip
+        assert result.returncode == 0, result.stdout[-8000:]
+    log = work_dir / "logs" / "dbt.log"
+    text = log.read_text(encoding="utf-8")
+    log.unlink()
+    return text
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
+def test_snapshot_changes_found_with_one_join_equal_dbts_own(warehouse, tmp_path):
+    ours, dbts = tmp_path / "ours" / "w.duckdb", tmp_path / "dbts" / "w.duckdb"
+    for copy in (ours, dbts):
+        copy.parent.mkdir()
+        shutil.copyfile(warehouse.env["C360_DUCKDB_PATH"], copy)
+        with duckdb.connect(str(copy)) as connection:
+            connection.execute(MEMBERSHIPS_SQL)
+    plain_dbt = project_without_override(tmp_path)
+
+    for round_number, recorded_at in enumerate(EQUIVALENCE_RECORDED_AT):
+        if round_number:
+            for copy in (ours, dbts):
+                with duckdb.connect(str(copy)) as connection:
+                    for statement in CHANGES_SQL:
+                        connection.execute(statement.format(round=round_number))
+                    if round_number == 2:
+                        for snapshot, table in SNAPSHOT_INPUT_TABLES.items():
+                            columns = [row[0] for row in connection.execute(f"describe {table}").fetchall()]
+                            connection.execute(
+                                f"insert into {table} by name select {', '.join(columns)} "
+                                f"from main_snapshots.{snapshot} where dbt_valid_to is null and dbt_is_deleted = 'True'"
+                            )
+        our_log = take_snapshots(ours, recorded_at, None)
+        dbts_log = take_snapshots(dbts, recorded_at, plain_dbt)
+        if round_number:
+            assert "full outer join snapshotted_data" in our_log, "the override did not run"
+            assert "full outer join snapshotted_data" not in dbts_log, "the copy still has the override"
+
+    changes, deletions, returns = {}, {}, {}
+    with duckdb.connect(str(ours), read_only=True) as connection:
+        connection.execute(f"attach '{dbts}' as dbts (read_only)")
+        for snapshot in SNAPSHOT_KEYS:
+            table = f"main_snapshots.{snapshot}"
+            differences = connection.execute(
+                f"select count(*) from ((select * from {table} except all select * from dbts.{table}) "
+                f"union all (select * from dbts.{table} except all select * from {table}))"
+            ).fetchone()[0]
+            assert differences == 0, f"{snapshot}: {differences} rows differ from dbt's own snapshot run"
+            same_key = " and ".join(f"earlier.{key} = later.{key}" for key in SNAPSHOT_KEYS[snapshot])
+            changes[snapshot], deletions[snapshot], returns[snapshot] = connection.execute(
+                f"""
+                select
+                    count(*) filter (where later.dbt_valid_to = timestamp '{EQUIVALENCE_RECORDED_AT[1]}'),
+                    count(*) filter (
+                        where later.dbt_is_deleted = 'True' and later.dbt_valid_from > timestamp '2027-01-01'
+                    ),
+                    count(*) filter (
+                        where later.dbt_is_deleted = 'False' and exists (
+                            select 1 from {table} as earlier
+                            where {same_key} and earlier.dbt_is_deleted = 'True'
+                            and earlier.dbt_valid_to = later.dbt_valid_from
+                        )
+                    )
+                from {table} as later
+                """
+            ).fetchone()
+    # the comparison means something only where every kind of change happened: versions closed by a
+    # change, deletion versions, and live versions after a deletion
+    assert all(changes.values()) and all(deletions.values()) and all(returns.values()), (
+        changes,
+        deletions,
+        returns,
+    )
 
 
 # Hand-made histories with one defect per customer: (customer, value, valid from day, valid to day).
