@@ -121,13 +121,19 @@ def dbt_environment(extra: dict[str, str]) -> dict[str, str]:
 
 
 def run_dbt(
-    args: list[str], env: dict[str, str], work_dir: Path, *, check: bool = True
+    args: list[str],
+    env: dict[str, str],
+    work_dir: Path,
+    *,
+    check: bool = True,
+    project_dir: Path = PROJECT_ROOT,
 ) -> subprocess.CompletedProcess[str]:
     """Run one dbt command in its own process with private target and log folders.
 
     A DuckDB file is named relative to the folder dbt runs in (its own folder),
     so that tests with different folders share the connection settings and
-    with them a saved manifest: see ``_PARSE_CACHE``.
+    with them a saved manifest: see ``_PARSE_CACHE``. A test that runs a changed
+    copy of the project passes ``project_dir``; its manifests are not shared.
     """
     environment = dbt_environment(env)
     run_dir = PROJECT_ROOT
@@ -138,7 +144,7 @@ def run_dbt(
     dbt_args = [
         *args,
         "--project-dir",
-        str(PROJECT_ROOT),
+        str(project_dir),
         "--target-path",
         str(target_dir),
         "--log-path",
@@ -149,11 +155,12 @@ def run_dbt(
     if "--vars" in args:
         settings.append(args[args.index("--vars") + 1])
     cached_manifest = _PARSE_CACHE / (hashlib.sha256("|".join(settings).encode()).hexdigest() + ".msgpack")
-    if cached_manifest.exists() and not saved_manifest.exists():
+    shares_manifests = project_dir == PROJECT_ROOT
+    if shares_manifests and cached_manifest.exists() and not saved_manifest.exists():
         target_dir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(cached_manifest, saved_manifest)
     result = _run_dbt_cli(dbt_args, run_dir, environment)
-    if saved_manifest.exists() and not cached_manifest.exists():
+    if shares_manifests and saved_manifest.exists() and not cached_manifest.exists():
         shutil.copyfile(saved_manifest, cached_manifest)
     if check and result.returncode != 0:
         raise AssertionError(

@@ -36,14 +36,7 @@ from c360.generate.runner import generate_days
 from c360.generate.writer import day_folder_name
 from c360.load import load_batch
 from c360.raw_tables import RAW_TABLES_BY_NAME
-from conftest import (
-    PROJECT_ROOT,
-    _run_dbt_cli,
-    dbt_environment,
-    loader_target,
-    run_dbt,
-    worker_postgres_database,
-)
+from conftest import PROJECT_ROOT, loader_target, run_dbt, worker_postgres_database
 
 pytestmark = pytest.mark.dbt
 
@@ -598,16 +591,7 @@ def take_snapshots(database: Path, recorded_at: str, project: Path | None) -> st
         "C360_DUCKDB_PATH": str(database),
         "C360_HISTORY_RECORDED_AT": recorded_at,
     }
-    if project is None:
-        run_dbt(args, environment, work_dir)
-    else:
-        result = _run_dbt_cli(
-            [*args, "--project-dir", str(project), "--target-path", str(work_dir / "target"),
-             "--log-path", str(work_dir / "logs")],
-            database.parent,
-            dbt_environment({**environment, "C360_DUCKDB_PATH": database.name}),
-        )  # fmt: skip
-        assert result.returncode == 0, result.stdout[-8000:]
+    run_dbt(args, environment, work_dir, project_dir=project or PROJECT_ROOT)
     log = work_dir / "logs" / "dbt.log"
     text = log.read_text(encoding="utf-8")
     log.unlink()
