@@ -48,7 +48,10 @@ links as (
 {# the version record_link_versions() gives, for the records built here only #}
 links_fingerprints as (
 
-    select * from {{ record_links_fingerprints() }} as fingerprints
+    select *
+    from {{ record_links_fingerprints(
+        'record_key in (select records.record_key from records)' if is_incremental() else 'true'
+    ) }} as fingerprints
 
 ),
 

@@ -75,7 +75,8 @@ clusters as (
 
 ),
 
-previous_assignments as (
+{# read where it is used: the ids already used are looked up for the candidates only #}
+previous_assignments as {{ not_materialized() }} (
 
     {% if is_incremental() %}
         select * from {{ this }}
@@ -152,9 +153,21 @@ surviving_ids as (
 
 ),
 
-used_ids as (
+candidate_ids as (
 
-    select distinct customer_id from previous_assignments
+    select distinct
+        cluster_key,
+        {{ dbt.concat(["'CUS-'", 'substr(md5(cluster_key), 1, 16)']) }} as candidate_id
+    from clustered_records
+
+),
+
+{# of the ids ever used, those a candidate would repeat: a lookup of the few candidates, not a list of every id #}
+used_candidate_ids as (
+
+    select distinct previous_assignments.customer_id
+    from previous_assignments
+    where previous_assignments.customer_id in (select candidate_ids.candidate_id from candidate_ids)
 
 ),
 
@@ -166,17 +179,12 @@ minted_ids as (
     select
         cluster_keys.cluster_key,
         case
-            when used_ids.customer_id is null then cluster_keys.candidate_id
+            when used_candidate_ids.customer_id is null then cluster_keys.candidate_id
             else {{ salted_id }}
         end as customer_id
-    from (
-        select distinct
-            cluster_key,
-            {{ dbt.concat(["'CUS-'", 'substr(md5(cluster_key), 1, 16)']) }} as candidate_id
-        from clustered_records
-    ) as cluster_keys
-    left outer join used_ids
-        on cluster_keys.candidate_id = used_ids.customer_id
+    from candidate_ids as cluster_keys
+    left outer join used_candidate_ids
+        on cluster_keys.candidate_id = used_candidate_ids.customer_id
 
 ),
 
