@@ -12,7 +12,10 @@ Then the daily increment: on a second warehouse, ``c360 pipeline`` runs day 0
 after generating day 1 of the same seed, day 1 (about 1% of customers changed)
 through the same steps. Both days' durations come from the pipeline's run log
 (the project is parsed once per process, outside the day), and their ratio is
-printed: the target is an increment under a quarter of the full build.
+printed: the target is an increment under a quarter of the full build. Last,
+day 1 runs again (``--redo``), with nothing new to load: what a day costs
+whatever changed, the part of the increment that grows with the warehouse
+rather than with the day's changes.
 
 The machines are shared, and the same unchanged step can take a third longer
 from one run to the next. Two figures say how much of a step's time was the
@@ -201,28 +204,42 @@ def release_page_cache(path: Path) -> None:
         os.close(descriptor)
 
 
+# The runs of the pipeline's days the benchmark compares: day 0, day 1, and day 1 run again.
+MEASURED_RUNS = (("full_build_s", 0), ("increment_s", 1), ("nothing_new_s", 1))
+
+
 def day_durations(run_log: Path) -> dict | None:
-    """Seconds of day 0 and day 1 as the pipeline logged them, their ratio, and each step's seconds."""
+    """Seconds of day 0, day 1 and day 1 run again as the pipeline logged them, and each step's.
+
+    A day's run ends with its first ``day_finished`` event of status complete; a resumed day
+    logs a step once per attempt, and the last one before that event counts. The ratio is day
+    1's to day 0's; day 1 run again (``--redo``) is optional.
+    """
     from c360.pipeline.run_log import read_run_log
 
-    events = read_run_log(run_log)
-    days = {
-        event["day"]: event["duration_s"]
-        for event in events
-        if event["event"] == "day_finished" and event.get("status") == "complete"
-    }
-    if 0 not in days or 1 not in days:
+    pending = list(MEASURED_RUNS)
+    seconds: dict[str, float] = {}
+    step_seconds: dict[str, dict[str, float]] = {}
+    for event in read_run_log(run_log):
+        if not pending or event.get("day") != pending[0][1]:
+            continue
+        run_name = pending[0][0]
+        if event["event"] == "step" and "duration_s" in event:
+            step_seconds.setdefault(event["step"], {})[run_name] = event["duration_s"]
+        elif event["event"] == "day_finished" and event.get("status") == "complete":
+            seconds[run_name] = event["duration_s"]
+            pending.pop(0)
+    if "full_build_s" not in seconds or "increment_s" not in seconds:
         return None
-    # The last finished run of a step on a day: a resumed day logs a step once per attempt.
-    step_seconds: dict[str, dict[int, float]] = {}
-    for event in events:
-        if event["event"] == "step" and event.get("day") in (0, 1) and "duration_s" in event:
-            step_seconds.setdefault(event["step"], {})[event["day"]] = event["duration_s"]
     steps = [
-        {"step": step, "full_build_s": seconds.get(0), "increment_s": seconds.get(1)}
-        for step, seconds in step_seconds.items()
+        {"step": step, **{name: by_run.get(name) for name, _ in MEASURED_RUNS}}
+        for step, by_run in step_seconds.items()
     ]
-    return {"full_build_s": days[0], "increment_s": days[1], "ratio": days[1] / days[0], "steps": steps}
+    return {
+        **{name: seconds.get(name) for name, _ in MEASURED_RUNS},
+        "ratio": seconds["increment_s"] / seconds["full_build_s"],
+        "steps": steps,
+    }
 
 
 def increment_steps(customers: int, work_dir: Path) -> list[tuple[str, list[str]]]:
@@ -247,6 +264,7 @@ def increment_steps(customers: int, work_dir: Path) -> list[tuple[str, list[str]
         ("full build (pipeline day 0)", [*pipeline, "--days", "0"]),
         ("generate day 1", [*generate_day_1, "--days", "1", "--out", str(data_dir)]),
         ("daily increment (pipeline day 1)", [*pipeline, "--days", "1"]),
+        ("day 1 again, nothing new (--redo)", [*pipeline, "--days", "1", "--redo"]),
     ]
 
 
@@ -368,10 +386,16 @@ def report(results: list[StepResult], customers: int, work_dir: Path, increment:
             f"increment / full build                                  {increment['ratio']:>10.2f}"
             f"   (target under {INCREMENT_TARGET_RATIO}: {verdict})"
         )
-        print(f"{'pipeline step':<34} {'day 0':>12} {'day 1':>12}")
+        if increment.get("nothing_new_s") is not None:
+            print(
+                f"day 1 again, nothing new to load (--redo)               {increment['nothing_new_s']:>10.1f} s"
+                "   (what any day costs at this size)"
+            )
+        print(f"{'pipeline step':<34} {'day 0':>12} {'day 1':>12} {'day 1 again':>12}")
         for step in increment.get("steps", []):
             print(
                 f"{step['step']:<34} {_seconds(step['full_build_s']):>12} {_seconds(step['increment_s']):>12}"
+                f" {_seconds(step.get('nothing_new_s')):>12}"
             )
     results_dir = PROJECT_ROOT / "benchmarks" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)

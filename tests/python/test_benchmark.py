@@ -1,11 +1,13 @@
-"""``c360 benchmark``: what one step's measurement reports, on a tiny child process (no warehouse)."""
+"""``c360 benchmark``: what one step's measurement reports, on a tiny child process (no warehouse),
+and how the days it compares are read from a pipeline's run log."""
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 
-from c360.benchmark import io_stalled_total, measure
+from c360.benchmark import day_durations, io_stalled_total, measure
 from c360.speed_probe import run_probe
 
 # Busy for 0.4 s of user CPU, then holds 64 MiB, so every figure has something to show.
@@ -61,3 +63,49 @@ def test_speed_probe_does_the_same_work_for_the_same_rows():
     assert small["checksum"] == again["checksum"] == 1_000 + 2 * 1_000
     assert larger["checksum"] == 200_000 + 2 * 100_003
     assert small["seconds"] > 0
+
+
+def step_event(day: int, step: str, seconds: float) -> dict:
+    return {"event": "step", "day": day, "step": step, "status": "ok", "duration_s": seconds}
+
+
+def day_finished(day: int, seconds: float, status: str = "complete") -> dict:
+    return {"event": "day_finished", "day": day, "status": status, "duration_s": seconds}
+
+
+def test_days_compared_are_day_0_day_1_and_day_1_run_again(tmp_path):
+    events = [
+        step_event(0, "staging", 100.0),
+        day_finished(0, 200.0),
+        # day 1 killed after staging, then resumed: the resumed attempt's steps count
+        step_event(1, "staging", 55.0),
+        step_event(1, "staging", 50.0),
+        step_event(1, "marts", 30.0),
+        day_finished(1, 90.0),
+        # day 1 again (--redo), nothing new
+        step_event(1, "staging", 45.0),
+        step_event(1, "marts", 28.0),
+        day_finished(1, 80.0),
+    ]
+    run_log = tmp_path / "run_log.jsonl"
+    run_log.write_text("\n".join(json.dumps(event) for event in events) + "\n", encoding="utf-8")
+    figures = day_durations(run_log)
+    assert (figures["full_build_s"], figures["increment_s"], figures["nothing_new_s"]) == (200.0, 90.0, 80.0)
+    assert figures["ratio"] == 90.0 / 200.0
+    assert figures["steps"] == [
+        {"step": "staging", "full_build_s": 100.0, "increment_s": 50.0, "nothing_new_s": 45.0},
+        {"step": "marts", "full_build_s": None, "increment_s": 30.0, "nothing_new_s": 28.0},
+    ]
+
+
+def test_days_compared_need_day_0_and_day_1_but_not_the_run_again(tmp_path):
+    run_log = tmp_path / "run_log.jsonl"
+    run_log.write_text(
+        "\n".join(json.dumps(event) for event in [day_finished(0, 200.0), day_finished(1, 90.0, "failed")]),
+        encoding="utf-8",
+    )
+    assert day_durations(run_log) is None
+    with run_log.open("a", encoding="utf-8") as log:
+        log.write("\n" + json.dumps(day_finished(1, 95.0)) + "\n")
+    figures = day_durations(run_log)
+    assert (figures["increment_s"], figures["nothing_new_s"]) == (95.0, None)
