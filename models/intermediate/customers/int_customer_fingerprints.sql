@@ -5,12 +5,12 @@
     that a changed rule recomputes everyone. The golden-record models built
     per customer compare their rows with it
     (macros/customers/customer_grain_incremental.sql).
+
+    The records' part is the group_fingerprint of those columns, summed from
+    the record_hash each row of int_customer_records_assigned stores (which
+    says which columns): two columns read per record instead of nineteen
+    (1,000,000 customers, 4.2 M records).
 #}
-{%- set record_columns = [
-    'customer_id_created_at', 'record_key', 'source_table', 'source_record_id', 'account_id', 'email',
-    'provided_email_sha256', 'phone', 'loyalty_card_number', 'social_handle', 'first_name', 'last_name',
-    'street_address', 'city', 'postal_code', 'country_code', 'gender', 'birth_date', 'observed_at',
-] -%}
 
 with
 
@@ -50,7 +50,7 @@ customers as (
 
     select
         customer_id,
-        {{ group_fingerprint(record_columns) }} as records_only_fingerprint
+        {{ fingerprint_of_row_hashes('record_hash') }} as records_only_fingerprint
     from customer_records
     group by customer_id
 

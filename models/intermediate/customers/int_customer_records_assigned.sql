@@ -13,7 +13,18 @@
     while its record's row (built_at) and its customer id stand. A daily
     build deletes the others and joins only the records left without a row,
     instead of writing every record again.
+
+    Each row carries record_hash, the row_hash of what the golden record reads
+    of it: int_customer_fingerprints sums the stored hashes per customer
+    instead of reading and hashing every record's columns each day. Every one
+    of those columns comes with the record's row or its id, so a row whose
+    hash would change is a row the daily build writes again.
 #}
+{%- set fingerprinted_columns = [
+    'customer_id_created_at', 'record_key', 'source_table', 'source_record_id', 'account_id', 'email',
+    'provided_email_sha256', 'phone', 'loyalty_card_number', 'social_handle', 'first_name', 'last_name',
+    'street_address', 'city', 'postal_code', 'country_code', 'gender', 'birth_date', 'observed_at',
+] -%}
 {{
     config(
         materialized='incremental',
@@ -53,7 +64,7 @@ assignments as (
 
 ),
 
-final as (
+joined as (
 
     select
         assignments.customer_id,
@@ -80,6 +91,15 @@ final as (
     from records
     inner join assignments
         on records.record_key = assignments.record_key
+
+),
+
+final as (
+
+    select
+        joined.*,
+        {{ row_hash(fingerprinted_columns) }} as record_hash
+    from joined
 
 )
 
