@@ -31,6 +31,7 @@ assignments as (
 current_assignments as {{ not_materialized() if checked_through is not none }} (
 
     select
+        clusters.record_key,
         clusters.cluster_key,
         assignments.customer_id
     from clusters
@@ -55,13 +56,10 @@ current_assignments as {{ not_materialized() if checked_through is not none }} (
     touched as (
 
         select
-            clusters.cluster_key,
-            assignments.customer_id
-        from records_written_since_check
-        inner join clusters
-            on records_written_since_check.record_key = clusters.record_key
-        inner join assignments
-            on records_written_since_check.record_key = assignments.record_key
+            cluster_key,
+            customer_id
+        from current_assignments
+        where record_key in (select records_written_since_check.record_key from records_written_since_check)
 
     ),
 {% endif %}
