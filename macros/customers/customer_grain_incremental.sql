@@ -57,9 +57,8 @@
     {#- A predicate on `column`: true for every row in a full build; in an
         incremental one, true for the customers in `fingerprints` that have no
         row in the model: new ones, those the pre-hook just deleted, and those
-        that give no row at all (in _unioned, customers without any attribute
-        value), recomputed each time to no effect. The model passes its own
-        is_incremental(), which its unit tests can override. -#}
+        that give no row at all, recomputed each time to no effect. The model
+        passes its own is_incremental(), which its unit tests can override. -#}
     {%- if incremental -%}
         {{ column }} in (
             select current_fingerprints.customer_id

@@ -7,7 +7,7 @@
     more than reading the table again: the rows are copied into fresh memory,
     and on these machines a page touched for the first time is dear (CPU
     seconds at 1,000,000 customers, each form timed twice in turn: the 3.8 M
-    records grouped eleven times in int_customer_attributes_unioned 13.9 to
+    records grouped eleven times into the golden-record candidates 13.9 to
     15.4 against 18.2 to 21.7; the 6.8 M identifier rows of
     int_identity_identifiers_guarded 15.1 to 17.0 against 24.2 to 27.0;
     docs/benchmark.md). Use it only where a stored copy saves no work.

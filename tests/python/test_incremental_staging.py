@@ -63,7 +63,6 @@ GOLDEN_RECORD = "+int_customers_survived"
 # The golden-record models built per customer, and the fingerprints they compare with.
 PER_CUSTOMER_MODELS = (
     "int_customer_fingerprints",
-    "int_customer_attributes_unioned",
     "int_customers_profiled",
     "int_customers_survived",
 )
@@ -785,13 +784,11 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
     # the same for a golden-record model built per customer and its records fingerprints
     with duckdb.connect(str(path)) as connection:
         connection.execute(
-            "alter table main_intermediate.int_customer_attributes_unioned alter records_fingerprint type varchar"
+            "alter table main_intermediate.int_customers_survived alter records_fingerprint type varchar"
         )
-    result = run_dbt(["run", "--select", "int_customer_attributes_unioned"], env, tmp_path, check=False)
+    result = run_dbt(["run", "--select", "int_customers_survived"], env, tmp_path, check=False)
     assert result.returncode != 0, "an incremental build over text records fingerprints must fail"
-    assert "dbt build --full-refresh --select int_customer_attributes_unioned" in result.stdout, (
-        result.stdout[-2000:]
-    )
+    assert "dbt build --full-refresh --select int_customers_survived" in result.stdout, result.stdout[-2000:]
 
     # A table built before the model stored its versions (fct_orders as a plain table): the next
     # build stops and names the rebuild, instead of failing on a missing column.
