@@ -39,10 +39,10 @@
             {%- set current_versions -%}
                 (
                     select
-                        customer_id,
-                        records_fingerprint,
+                        current_fingerprints.customer_id,
+                        current_fingerprints.records_fingerprint,
                         {{ customer360.hash_key_fingerprint() }} as hash_key_fingerprint
-                    from {{ fingerprints }}
+                    from {{ fingerprints }} as current_fingerprints
                 )
             {%- endset -%}
         {%- endif %}
@@ -72,3 +72,21 @@
     {%- endif -%}
 {% endmacro %}
 
+
+
+{% macro history_customer_versions() %}
+    {#- The customers the golden record's history keeps (int_customers_masked):
+        those of int_customers_survived that are not erased, each with the
+        fingerprint its golden record was computed from, as a parenthesised
+        query of customer_id and records_fingerprint. An erasure takes the
+        customer out, and so out of the snapshot's input. -#}
+    (
+        select
+            customers.customer_id,
+            customers.records_fingerprint
+        from {{ ref('int_customers_survived') }} as customers
+        left outer join {{ ref('int_customer_consents_resolved') }} as consents
+            on customers.customer_id = consents.customer_id
+        where not coalesce(consents.is_erased, false)
+    )
+{%- endmacro %}

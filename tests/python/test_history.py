@@ -51,7 +51,7 @@ ERASURE_REQUEST_ID = "PR-900001"
 # Tables whose records no other raw table points at: deleting one orphans nothing.
 CHILDLESS_TABLES = ("crm_contacts", "social_interactions", "enrichment_profiles", "support_surveys")
 SNAPSHOT_INPUTS = {
-    "snp_customers": "int_customers_masked",
+    "snp_customers": "int_customers_for_history",
     "snp_customer_consents": "int_customer_consents_resolved",
 }
 HISTORY_MARTS = {
@@ -501,6 +501,7 @@ def test_the_history_mart_built_run_by_run_equals_a_rebuild(warehouse):
 # dbt orders the key test before the snapshot the same way on every engine: DuckDB alone shows it.
 @pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
 def test_a_duplicated_snapshot_key_stops_the_snapshot(warehouse):
+    # the table behind the snapshot's input (the view int_customers_for_history)
     table = f"{warehouse.schema('intermediate')}.int_customers_masked"
     some_customer = next(iter(warehouse.steps["rerun"].inputs["snp_customers"]))
     warehouse.execute(f"insert into {table} select * from {table} where customer_id = '{some_customer}'")
@@ -517,7 +518,7 @@ def test_a_duplicated_snapshot_key_stops_the_snapshot(warehouse):
         item["unique_id"].split(".")[2]: item["status"]
         for item in json.loads((warehouse.work_dir / "target" / "run_results.json").read_text())["results"]
     }
-    assert statuses["unique_int_customers_masked_customer_id"] == "fail"
+    assert statuses["unique_int_customers_for_history_customer_id"] == "fail"
     assert statuses["snp_customers"] == "skipped"
     count = warehouse.dicts(f"select count(*) as n from {warehouse.schema('snapshots')}.snp_customers")
     assert count[0]["n"] == len(warehouse.steps["rerun"].snapshots["snp_customers"])
@@ -616,7 +617,18 @@ def test_snapshot_changes_found_with_one_join_equal_dbts_own(warehouse, tmp_path
                         connection.execute(statement.format(round=round_number))
                     if round_number == 2:
                         for snapshot, table in SNAPSHOT_INPUT_TABLES.items():
-                            columns = [row[0] for row in connection.execute(f"describe {table}").fetchall()]
+                            snapshotted = {
+                                row[0]
+                                for row in connection.execute(
+                                    f"describe main_snapshots.{snapshot}"
+                                ).fetchall()
+                            }
+                            # the input's columns that the snapshot records (not what the input stores to rebuild itself)
+                            columns = [
+                                row[0]
+                                for row in connection.execute(f"describe {table}").fetchall()
+                                if row[0] in snapshotted
+                            ]
                             connection.execute(
                                 f"insert into {table} by name select {', '.join(columns)} "
                                 f"from main_snapshots.{snapshot} where dbt_valid_to is null and dbt_is_deleted = 'True'"

@@ -58,13 +58,14 @@ pytestmark = pytest.mark.dbt
 SEED = 20261201
 CUSTOMERS = 300
 BASE_MODELS = "staging,config.materialized:incremental"
-# The golden record with everything it reads (identity resolution included).
-GOLDEN_RECORD = "+int_customers_survived"
+# The golden record with everything it reads (identity resolution included), as history keeps it.
+GOLDEN_RECORD = "+int_customers_masked"
 # The golden-record models built per customer, and the fingerprints they compare with.
 PER_CUSTOMER_MODELS = (
     "int_customer_fingerprints",
     "int_customers_profiled",
     "int_customers_survived",
+    "int_customers_masked",
 )
 # The facts built per source record, with what they read; `customer_resolved_at` says when a
 # row was written, so it differs from a rebuild by design and is left out of the comparison.
