@@ -53,19 +53,17 @@
 {% endmacro %}
 
 
-{% macro is_customer_to_build(fingerprints, incremental, column='customer_id') %}
+{% macro is_customer_to_build(incremental, column='customer_id') %}
     {#- A predicate on `column`: true for every row in a full build; in an
-        incremental one, true for the customers in `fingerprints` that have no
-        row in the model: new ones, those the pre-hook just deleted, and those
-        that give no row at all, recomputed each time to no effect. The model
-        passes its own is_incremental(), which its unit tests can override. -#}
+        incremental one, true for the customers the pre-hook
+        (delete_outdated_customers) left to build: new ones, those it just
+        deleted, and those that give no row at all, recomputed each time to
+        no effect. The model passes its own is_incremental(), which its unit
+        tests can override. -#}
     {%- if incremental -%}
         {{ column }} in (
-            select current_fingerprints.customer_id
-            from {{ fingerprints }} as current_fingerprints
-            left outer join (select distinct customer_id from {{ this }}) as built
-                on current_fingerprints.customer_id = built.customer_id
-            where built.customer_id is null
+            select keys_to_build.customer_id
+            from {{ customer360.keys_to_build_relation() }} as keys_to_build
         )
     {%- else -%}
         true

@@ -17,33 +17,90 @@
         versions are never null, so that the comparison is a plain equality,
         which every engine can hash. With many_rows_per_key the model's rows
         are reduced to distinct keys and versions first, so that the join is
-        as large as the keys, not the rows. -#}
+        as large as the keys, not the rows.
+
+        The same comparison leaves the keys the build must compute in a
+        temporary relation (keys_to_build_relation), which is_key_to_build
+        and is_customer_to_build read: the keys whose rows it deletes and the
+        keys of current_versions without a row of their version (new ones,
+        and those that give no row at all). The build then reads a few keys,
+        instead of comparing every input with the whole table again
+        (1,000,000 customers: 6.8 M identifier rows against 3.0 M values,
+        0.5 to 1.0 s, against 0.16 s for a day's keys). -#}
     {%- if is_incremental() -%}
         {{- customer360.stop_if_version_columns_missing(version_columns) }}
+        {{ customer360.create_keys_to_build(
+            customer360.version_comparison(key_columns, version_columns, current_versions, many_rows_per_key)
+        ) }};
         delete from {{ this }}
         where ({{ key_columns | join(', ') }}) in (
             select
                 {%- for column in key_columns %}
-                built.{{ column }}{% if not loop.last %},{% endif %}
+                keys_to_build.{{ column }}{% if not loop.last %},{% endif %}
                 {%- endfor %}
-            from (
-                select{{ ' distinct' if many_rows_per_key }}
-                    {{ key_columns | join(', ') }},
-                    {%- for name, expression in version_columns.items() %}
-                    {{ expression }} as {{ name }}{% if not loop.last %},{% endif %}
-                    {%- endfor %}
-                from {{ this }}
-            ) as built
-            left outer join {{ current_versions }} as current_versions
-                on
-                    {% for column in key_columns + (version_columns.keys() | list) -%}
-                    built.{{ column }} = current_versions.{{ column }}
-                    {% if not loop.last %}and {% endif %}
-                    {%- endfor %}
-            where current_versions.{{ key_columns[0] }} is null
+            from {{ customer360.keys_to_build_relation() }} as keys_to_build
+            where keys_to_build.is_outdated
         )
     {%- endif -%}
 {% endmacro %}
+
+
+{% macro version_comparison(key_columns, version_columns, current_versions, many_rows_per_key) %}
+    {#- The keys whose built rows and current version do not meet, one row per
+        side that is alone: `is_outdated` for a key of the model's rows whose
+        version is gone, false for a current version without such rows. -#}
+    select
+        {%- for column in key_columns %}
+        coalesce(built.{{ column }}, current_versions.{{ column }}) as {{ column }},
+        {%- endfor %}
+        current_versions.{{ key_columns[0] }} is null as is_outdated
+    from (
+        select{{ ' distinct' if many_rows_per_key }}
+            {{ key_columns | join(', ') }},
+            {%- for name, expression in version_columns.items() %}
+            {{ expression }} as {{ name }}{% if not loop.last %},{% endif %}
+            {%- endfor %}
+        from {{ this }}
+    ) as built
+    full outer join {{ current_versions }} as current_versions
+        on
+            {% for column in key_columns + (version_columns.keys() | list) -%}
+            built.{{ column }} = current_versions.{{ column }}
+            {% if not loop.last %}and {% endif %}
+            {%- endfor %}
+    where
+        built.{{ key_columns[0] }} is null
+        or current_versions.{{ key_columns[0] }} is null
+{%- endmacro %}
+
+
+{% macro keys_to_build_relation() %}
+    {#- The temporary relation delete_rows_of_outdated_versions leaves for the
+        model being built: named after the model, so that models built side by
+        side never meet. It lives in the session, which outlives the model
+        (the next build replaces it). -#}
+    {{- return(this.identifier ~ '__keys_to_build') -}}
+{%- endmacro %}
+
+
+{% macro create_keys_to_build(comparison) %}
+    {{ return(adapter.dispatch('create_keys_to_build', 'customer360')(comparison)) }}
+{%- endmacro %}
+
+{# Spark: a temporary view; its two readers compute it twice. #}
+{% macro default__create_keys_to_build(comparison) -%}
+    create or replace temporary view {{ customer360.keys_to_build_relation() }} as {{ comparison }}
+{%- endmacro %}
+
+{% macro duckdb__create_keys_to_build(comparison) -%}
+    create or replace temporary table {{ customer360.keys_to_build_relation() }} as {{ comparison }}
+{%- endmacro %}
+
+{# PostgreSQL has no "or replace" for tables; the session may hold one from an earlier build. #}
+{% macro postgres__create_keys_to_build(comparison) -%}
+    drop table if exists {{ customer360.keys_to_build_relation() }};
+    create temporary table {{ customer360.keys_to_build_relation() }} as {{ comparison }}
+{%- endmacro %}
 
 
 {% macro stop_if_version_columns_missing(version_columns) %}
@@ -63,12 +120,39 @@
 {% endmacro %}
 
 
+{% macro is_key_to_build(key_columns, input_alias, incremental) %}
+    {#- A predicate on the input rows aliased `input_alias`: true for every row
+        in a full build; in an incremental one, true for the inputs whose key
+        the pre-hook (delete_rows_of_outdated_versions) left to build: new
+        ones, those it just deleted, and inputs that give no row at all,
+        recomputed to no effect. The model passes its own is_incremental(),
+        which unit tests can override. -#}
+    {%- if incremental -%}
+        exists (
+            select 1
+            from {{ customer360.keys_to_build_relation() }} as keys_to_build
+            where
+                {% for column in key_columns -%}
+                keys_to_build.{{ column }} = {{ input_alias }}.{{ column }}
+                {% if not loop.last %}and {% endif %}
+                {%- endfor %}
+        )
+    {%- else -%}
+        true
+    {%- endif -%}
+{% endmacro %}
+
+
 {% macro has_no_row_built(key_columns, input_alias, incremental) %}
     {#- A predicate on the input rows aliased `input_alias`: true for every row
         in a full build; in an incremental one, true for the inputs whose key
         has no row in the model: new ones and those the pre-hook just deleted
-        (and inputs that give no row at all, recomputed to no effect). The
-        model passes its own is_incremental(), which unit tests can override. -#}
+        (and inputs that give no row at all, recomputed to no effect). For a
+        model whose pre-hook deletes by a rule of its own
+        (int_identity_clusters_resolved deletes whole clusters); after
+        delete_rows_of_outdated_versions, is_key_to_build reads the same keys
+        from what the pre-hook left. The model passes its own is_incremental(),
+        which unit tests can override. -#}
     {%- if incremental -%}
         not exists (
             select 1

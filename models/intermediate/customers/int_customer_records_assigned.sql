@@ -54,7 +54,7 @@ records as (
 
     select *
     from all_records
-    where {{ has_no_row_built(['record_key'], 'all_records', is_incremental()) }}
+    where {{ is_key_to_build(['record_key'], 'all_records', is_incremental()) }}
 
 ),
 

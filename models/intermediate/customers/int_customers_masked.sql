@@ -35,7 +35,7 @@ customers as (
 
     select *
     from {{ ref('int_customers_survived') }}
-    where {{ is_customer_to_build(history_customer_versions(), is_incremental()) }}
+    where {{ is_customer_to_build(is_incremental()) }}
 
 ),
 

@@ -25,7 +25,7 @@ customer_records as {{ not_materialized() if not is_incremental() }} (
 
     select *
     from {{ ref('int_customer_records_assigned') }}
-    where {{ is_customer_to_build(ref('int_customer_fingerprints'), is_incremental()) }}
+    where {{ is_customer_to_build(is_incremental()) }}
 
 ),
 

@@ -49,7 +49,7 @@ customer_records as {{ not_materialized() if not is_incremental() }} (
 
     select *
     from {{ ref('int_customer_records_assigned') }}
-    where {{ is_customer_to_build(ref('int_customers_profiled'), is_incremental()) }}
+    where {{ is_customer_to_build(is_incremental()) }}
 
 ),
 
@@ -57,7 +57,7 @@ customer_profiles as (
 
     select *
     from {{ ref('int_customers_profiled') }}
-    where {{ is_customer_to_build(ref('int_customers_profiled'), is_incremental()) }}
+    where {{ is_customer_to_build(is_incremental()) }}
 
 ),
 

@@ -45,7 +45,7 @@ identifiers as (
 
     select *
     from all_identifiers
-    where {{ has_no_row_built(['identifier_type', 'identifier_value'], 'all_identifiers', is_incremental()) }}
+    where {{ is_key_to_build(['identifier_type', 'identifier_value'], 'all_identifiers', is_incremental()) }}
 
 ),
 

@@ -50,7 +50,7 @@ named_records as (
     from source_records
     where
         source_records.is_identity_bearing
-        and {{ has_no_row_built(['source_table', 'source_record_id'], 'source_records', is_incremental()) }}
+        and {{ is_key_to_build(['source_table', 'source_record_id'], 'source_records', is_incremental()) }}
 
 ),
 

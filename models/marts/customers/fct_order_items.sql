@@ -37,7 +37,7 @@ order_items as (
 
     select *
     from all_order_items
-    where {{ has_no_row_built(['order_id'], 'all_order_items', is_incremental()) }}
+    where {{ is_key_to_build(['order_id'], 'all_order_items', is_incremental()) }}
 
 ),
 

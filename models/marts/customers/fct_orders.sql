@@ -32,7 +32,7 @@ orders as (
 
     select *
     from all_orders
-    where {{ has_no_row_built(['order_id'], 'all_orders', incremental) }}
+    where {{ is_key_to_build(['order_id'], 'all_orders', incremental) }}
 
 ),
 

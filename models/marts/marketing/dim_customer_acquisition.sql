@@ -47,7 +47,7 @@ customers as (
 
     select *
     from all_customers
-    where {{ has_no_row_built(['customer_id'], 'all_customers', incremental) }}
+    where {{ is_key_to_build(['customer_id'], 'all_customers', incremental) }}
 
 ),
 

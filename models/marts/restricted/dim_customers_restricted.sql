@@ -22,7 +22,7 @@ customers as (
 
     select *
     from {{ ref('int_customers_survived') }}
-    where {{ is_customer_to_build(ref('int_customers_survived'), is_incremental()) }}
+    where {{ is_customer_to_build(is_incremental()) }}
 
 ),
 

@@ -55,7 +55,7 @@ engagement_weights as (
 
         select customer_id
         from customers_with_touches
-        where {{ has_no_row_built(['customer_id'], 'customers_with_touches', incremental) }}
+        where {{ is_key_to_build(['customer_id'], 'customers_with_touches', incremental) }}
 
     ),
 {% endif %}
