@@ -63,11 +63,7 @@
         from {{ this }}
     ) as built
     full outer join {{ current_versions }} as current_versions
-        on
-            {% for column in key_columns + (version_columns.keys() | list) -%}
-            built.{{ column }} = current_versions.{{ column }}
-            {% if not loop.last %}and {% endif %}
-            {%- endfor %}
+        on {{ customer360.columns_equal(key_columns + (version_columns.keys() | list), 'built', 'current_versions') }}
     where
         built.{{ key_columns[0] }} is null
         or current_versions.{{ key_columns[0] }} is null
@@ -131,11 +127,7 @@
         exists (
             select 1
             from {{ customer360.keys_to_build_relation() }} as keys_to_build
-            where
-                {% for column in key_columns -%}
-                keys_to_build.{{ column }} = {{ input_alias }}.{{ column }}
-                {% if not loop.last %}and {% endif %}
-                {%- endfor %}
+            where {{ customer360.columns_equal(key_columns, 'keys_to_build', input_alias) }}
         )
     {%- else -%}
         true
@@ -157,16 +149,20 @@
         not exists (
             select 1
             from {{ this }} as built
-            where
-                {% for column in key_columns -%}
-                built.{{ column }} = {{ input_alias }}.{{ column }}
-                {% if not loop.last %}and {% endif %}
-                {%- endfor %}
+            where {{ customer360.columns_equal(key_columns, 'built', input_alias) }}
         )
     {%- else -%}
         true
     {%- endif -%}
 {% endmacro %}
+
+
+{% macro columns_equal(columns, left_alias, right_alias) -%}
+    {#- `left.c = right.c and ...` over the columns, named alike on both sides. -#}
+    {%- for column in columns -%}
+        {{ left_alias }}.{{ column }} = {{ right_alias }}.{{ column }}{% if not loop.last %} and {% endif %}
+    {%- endfor -%}
+{%- endmacro %}
 
 
 {% macro seeds_fingerprint(seed_columns) %}
