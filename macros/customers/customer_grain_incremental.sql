@@ -56,9 +56,9 @@
 {% macro is_customer_to_build(incremental, column='customer_id') %}
     {#- A predicate on `column`: true for every row in a full build; in an
         incremental one, true for the customers the pre-hook
-        (delete_outdated_customers) left to build: new ones, those it just
-        deleted, and those that give no row at all, recomputed each time to
-        no effect. The model passes its own is_incremental(), which its unit
+        (delete_outdated_customers, or delete_rows_of_outdated_versions keyed
+        by customer_id) left to build: new ones, those it just deleted, and
+        those that give no row at all, recomputed each time to no effect. The model passes its own is_incremental(), which its unit
         tests can override. -#}
     {%- if incremental -%}
         {{ column }} in (

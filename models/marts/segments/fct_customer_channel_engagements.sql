@@ -41,32 +41,12 @@ engagement_weights as (
 
 ),
 
-{% if incremental %}
-    customers_with_touches as (
-
-        select distinct customer_id
-        from all_interactions
-        where customer_id is not null
-
-    ),
-
-    {# the customers with touches whose rows the pre-hook just deleted, and new ones #}
-    customers_to_build as (
-
-        select customer_id
-        from customers_with_touches
-        where {{ is_key_to_build(['customer_id'], 'customers_with_touches', incremental) }}
-
-    ),
-{% endif %}
-
+{# in a daily build, the customers the pre-hook just deleted and new ones (see the macro) #}
 interactions as (
 
     select *
     from all_interactions
-    {% if incremental -%}
-        where customer_id in (select customers_to_build.customer_id from customers_to_build)
-    {%- endif %}
+    where {{ is_customer_to_build(incremental) }}
 
 ),
 
@@ -74,9 +54,7 @@ interactions as (
 inputs_fingerprints as (
 
     select *
-    from {{ engagement_inputs_fingerprints(
-        'customer_id in (select customers_to_build.customer_id from customers_to_build)' if incremental else 'true'
-    ) }} as fingerprints
+    from {{ engagement_inputs_fingerprints(is_customer_to_build(incremental)) }} as fingerprints
 
 ),
 
