@@ -100,8 +100,8 @@ class DbtSession:
             self._common += ["--log-path", str(log_path)]
         if dbt_vars:
             self._common += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
-        if threads:
-            self._common += ["--threads", str(threads)]
+        # Every command the pipeline runs takes --threads except `dbt ls`, which refuses it.
+        self._threads = ["--threads", str(threads)] if threads else []
         # The pipeline prints its own progress. --log-level also sets the file's level unless
         # that is given too, so the file keeps dbt's node-by-node log (with timings) explicitly.
         self._output_flags = [] if show_dbt_output else ["--log-level", "none", "--log-level-file", "info"]
@@ -138,7 +138,7 @@ class DbtSession:
         """Run one dbt command; ``env`` is set in the environment for its duration only."""
         runner = self._runner()
         with _environment(env or {}):
-            result = runner.invoke([*args, *self._common, *self._output_flags])
+            result = runner.invoke([*args, *self._common, *self._threads, *self._output_flags])
         if isinstance(result.exception, KeyboardInterrupt):
             # dbtRunner turns Ctrl-C into a failed result; the pipeline must stop, not mark a failure.
             raise result.exception
