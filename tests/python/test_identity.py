@@ -192,31 +192,39 @@ def test_the_rebuilt_chain_stores_text_uncompressed_and_lasting_tables_compresse
             assert "USING COMPRESSION" not in sql, f"{schema}.{name} should keep DuckDB's compression"
 
 
-def one_customer_id_per_cluster_problems(warehouse_path: Path, work_dir: Path, checked_through: str) -> int:
-    """How many problems assert_one_customer_id_per_cluster reports on a warehouse, as the pipeline runs it."""
+def problems_found(test_name: str, warehouse_path: Path, work_dir: Path, checked_through: str) -> int:
+    """How many problems a singular identity test reports on a warehouse, as the pipeline runs it."""
     env = {
         "C360_TARGET": "dev",
         "C360_DUCKDB_PATH": str(warehouse_path),
         "C360_HASH_KEY": "identity-test-key",
         "C360_BUILD_CHECKED_THROUGH": checked_through,
     }
-    result = run_dbt(["test", "--select", "assert_one_customer_id_per_cluster"], env, work_dir, check=False)
-    if re.search(r"\bPASS assert_one_customer_id_per_cluster\b", result.stdout):
+    result = run_dbt(["test", "--select", test_name], env, work_dir, check=False)
+    if re.search(rf"\bPASS {test_name}\b", result.stdout):
         return 0
-    failure = re.search(
-        r"Failure in test assert_one_customer_id_per_cluster.*?Got (\d+) results?", result.stdout, re.S
-    )
+    failure = re.search(rf"Failure in test {test_name}.*?Got (\d+) results?", result.stdout, re.S)
     assert failure, f"no outcome of the test in dbt's output:\n{result.stdout[-4000:]}"
     return int(failure.group(1))
 
 
-def test_cluster_and_id_agreement_reads_what_was_written_since_the_check(identity_warehouse, tmp_path):
-    """Only rows written since the last completed day are suspects in the pipeline; by hand, every row is."""
+def one_customer_id_per_cluster_problems(warehouse_path: Path, work_dir: Path, checked_through: str) -> int:
+    return problems_found("assert_one_customer_id_per_cluster", warehouse_path, work_dir, checked_through)
+
+
+def copy_of(identity_warehouse, tmp_path: Path) -> Path:
+    """A copy of the identity warehouse to break on purpose."""
     copy = tmp_path / "warehouse.duckdb"
     for suffix in ("", ".wal"):  # changes not yet checkpointed are in the write-ahead log
         original = Path(f"{identity_warehouse.path}{suffix}")
         if original.exists():
             Path(f"{copy}{suffix}").write_bytes(original.read_bytes())
+    return copy
+
+
+def test_cluster_and_id_agreement_reads_what_was_written_since_the_check(identity_warehouse, tmp_path):
+    """Only rows written since the last completed day are suspects in the pipeline; by hand, every row is."""
+    copy = copy_of(identity_warehouse, tmp_path)
     checked_through = "2030-01-01 00:00:00"
     with duckdb.connect(str(copy)) as connection:
         (written_before,) = connection.execute(
@@ -269,3 +277,86 @@ def test_cluster_and_id_agreement_reads_what_was_written_since_the_check(identit
     # through the second record's cluster, rewritten since the check, its id is read whole and found
     # spanning two clusters; the first cluster's second id rests on rows stamped before, unread
     assert one_customer_id_per_cluster_problems(copy, tmp_path, checked_through) == 1
+
+
+def test_links_and_ids_are_read_where_written_since_the_check(identity_warehouse, tmp_path):
+    """The link and id checks find an old fault by hand, not in the pipeline, and a new one in both."""
+    copy = copy_of(identity_warehouse, tmp_path)
+    checked_through = "2030-01-01 00:00:00"
+    links_test, ids_test = (
+        "assert_identity_links_stay_within_one_cluster",
+        "assert_every_identity_record_has_a_customer_id",
+    )
+    with duckdb.connect(str(copy)) as connection:
+        # one exact link, whose linked end is moved to a cluster of its own, stamped before the check
+        (record_key, linked_record_key, written_before) = connection.execute(
+            """
+            select links.record_key, links.linked_record_key, clusters.built_at
+            from main_intermediate.int_identity_links_unioned as links
+            inner join main_intermediate.int_identity_clusters_resolved as clusters
+                on links.linked_record_key = clusters.record_key
+            where links.link_kind = 'exact'
+            order by links.record_key, links.linked_record_key
+            limit 1
+            """
+        ).fetchone()
+        assert str(written_before) < checked_through
+        connection.execute(
+            "update main_intermediate.int_identity_clusters_resolved set cluster_key = 'moved' where record_key = ?",
+            [linked_record_key],
+        )
+        (links_broken,) = connection.execute(
+            """
+            select count(*)
+            from main_intermediate.int_identity_links_unioned
+            where ? in (record_key, linked_record_key)
+            """,
+            [linked_record_key],
+        ).fetchone()
+        # another record loses its id, also before the check
+        (unassigned,) = connection.execute(
+            """
+            select record_key from main_intermediate.int_identity_records_unioned
+            where record_key <> ? order by record_key limit 1
+            """,
+            [linked_record_key],
+        ).fetchone()
+        connection.execute(
+            "delete from main_intermediate.int_identity_customer_ids_assigned where record_key = ?",
+            [unassigned],
+        )
+    assert problems_found(links_test, copy, tmp_path, "") == links_broken > 0
+    assert problems_found(ids_test, copy, tmp_path, "") == 1
+    assert problems_found(links_test, copy, tmp_path, checked_through) == 0
+    assert problems_found(ids_test, copy, tmp_path, checked_through) == 0
+    # written since the check: the moved record's cluster row, then only the other end's
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            "update main_intermediate.int_identity_clusters_resolved set built_at = ? where record_key = ?",
+            [checked_through, linked_record_key],
+        )
+        connection.execute(
+            "update main_intermediate.int_identity_records_unioned set built_at = ? where record_key = ?",
+            [checked_through, unassigned],
+        )
+    assert problems_found(links_test, copy, tmp_path, checked_through) == links_broken
+    assert problems_found(ids_test, copy, tmp_path, checked_through) == 1
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            "update main_intermediate.int_identity_clusters_resolved set built_at = ? where record_key = ?",
+            [written_before, linked_record_key],
+        )
+        connection.execute(
+            "update main_intermediate.int_identity_clusters_resolved set built_at = ? where record_key = ?",
+            [checked_through, record_key],
+        )
+        (links_between,) = connection.execute(
+            """
+            select count(*)
+            from main_intermediate.int_identity_links_unioned
+            where (record_key = ? and linked_record_key = ?) or (record_key = ? and linked_record_key = ?)
+            """,
+            [record_key, linked_record_key, linked_record_key, record_key],
+        ).fetchone()
+    # through the other end, rewritten since: the links between the two are read, the moved record's others not
+    assert problems_found(links_test, copy, tmp_path, checked_through) == links_between
