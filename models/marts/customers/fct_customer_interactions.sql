@@ -121,19 +121,34 @@ reassigned_records as (
 
     {# records that were assigned once and are identity records no more: the touches they are, and
        those reached through them (a subscriber's, an account's), reach no customer now. The memory
-       of ids keeps them; a record key is `source_table:record id`. Most went with their delivery,
-       but a social interaction stops naming someone, undelivered, when the one interaction that
-       showed its handle with an email goes. Such records are rewritten every day, as they were
-       (a few rows: records stop naming someone rarely). #}
+       of ids keeps them; a record key is `source_table:record id`. Whether a record names someone
+       depends on its own row alone, so a touch stops naming someone with a delivery of its own,
+       which delivered_records already finds; except a social interaction, which stops naming
+       someone, undelivered, when the one interaction that showed its handle with an email goes.
+       The subscribers and accounts that touches reach their customer through are delivered apart
+       from those touches. So only those three sources are looked at: about a third of the
+       records, instead of every record ever assigned. Such records are rewritten every day, as
+       they were (a few rows: records stop naming someone rarely). #}
+    {%- set sources_left_undelivered = ['social_interactions', 'email_subscribers', 'web_accounts'] %}
     select
         {{ dbt.split_part('assignments.record_key', "':'", 1) }} as source_table,
         substr(
             assignments.record_key, {{ dbt.length(dbt.split_part('assignments.record_key', "':'", 1)) }} + 2
         ) as source_record_id
     from assignments
-    left outer join customer_records
-        on assignments.record_key = customer_records.record_key
-    where customer_records.record_key is null
+    left outer join (
+        select customer_records.record_key
+        from customer_records
+        where customer_records.source_table in ('{{ sources_left_undelivered | join("', '") }}')
+    ) as named_records
+        on assignments.record_key = named_records.record_key
+    where
+        named_records.record_key is null
+        and (
+            {%- for source_table in sources_left_undelivered %}
+            assignments.record_key like '{{ source_table }}:%'{{ ' or' if not loop.last }}
+            {%- endfor %}
+        )
 
 ),
 
