@@ -4,7 +4,8 @@ The base staging models are incremental (see docs/staging_pattern.md), and so
 are the first steps of the identity graph, rebuilt per record and identifier
 value whose version changed, and the golden record, rebuilt per customer whose
 inputs changed (see docs/identity_resolution.md), as are dim_customers,
-dim_customers_restricted, dim_customer_acquisition and fct_customer_channel_engagements, and
+dim_customers_restricted, dim_customer_acquisition, fct_customer_channel_engagements and
+fct_customer_category_affinities, and
 fct_customer_interactions,
 rebuilt per source record (see docs/pipeline.md), and fct_orders and
 fct_order_items, rebuilt per order whose version changed. Their result must not depend on how the
@@ -92,7 +93,10 @@ PER_CUSTOMER_MARTS = (
     ("restricted", "dim_customers_restricted"),
     ("marts", "dim_customer_acquisition"),
     ("marts", "fct_customer_channel_engagements"),
+    ("marts", "fct_customer_category_affinities"),
 )
+# Marts that a customer mart reads and that are rebuilt whole.
+WHOLE_MART_INPUTS = ("+dim_products",)
 FACT_COLUMNS = {
     "fct_customer_interactions": (
         "interaction_id, customer_id, source_record_id, product_id, source_table, channel, "
@@ -114,6 +118,7 @@ ADDED_LINE_ID = "SOI-ADDED-TO-AN-OLD-ORDER"
 LATE_EMAIL_EVENT_ID = "EE-LATE-CHILD"
 LATE_SUBSCRIBER_ID = "ES-LATE-PARENT"
 LATE_WEB_EVENT_ACCOUNT_ID = "WA-LATE-WEB-EVENT"
+VIEW_ONLY_EVENT_ID = "WE-VIEW-ONLY"
 CORRECTED_SUBSCRIBER_ID = "ES-SIGNUP-DATE-CORRECTED"
 CLOCK_CORRECTED_ACCOUNT_ID = "WA-CLOCK-CORRECTED"
 
@@ -469,6 +474,39 @@ def merging_batch(data_dir: Path, work_dir: Path, fetch, schema: str) -> tuple[P
     return batch_dir, (customer_a, customer_b)
 
 
+def product_view_batch(data_dir: Path, work_dir: Path, fetch, schema: str) -> tuple[Path, str]:
+    """A product view, signed in to the account of a customer with category affinities, of a
+    product with a category: the customer's affinities change with a view alone. Returns the
+    batch and the customer id."""
+    ((customer_id, account_id, product_id),) = fetch(f"""
+        select bridge.customer_id, min(bridge.source_record_id), min(products.product_id)
+        from {schema}.bridge_customer_source_records as bridge
+        cross join {schema}.dim_products as products
+        where
+            bridge.source_table = 'web_accounts'
+            and bridge.customer_id in (select customer_id from {schema}.fct_customer_category_affinities)
+            and products.category is not null
+        group by bridge.customer_id
+        order by bridge.customer_id
+        limit 1
+    """)
+    batch_dir = work_dir / "product_view"
+    add_records(
+        batch_dir,
+        data_dir,
+        "web_events",
+        {
+            "event_id": VIEW_ONLY_EVENT_ID,
+            "account_id": account_id,
+            "platform": "web",
+            "event_type": "product_view",
+            "product_id": product_id,
+            "occurred_at": "2026-01-02 11:00:00",
+        },
+    )
+    return batch_dir, customer_id
+
+
 def first_delivery_of_day_1(data_dir: Path, work_dir: Path) -> Path:
     """Day 1 with an order, a web account, a social interaction with an email and a later
     version of a day-0 interaction more, which its re-delivery (with no social interaction at
@@ -617,16 +655,22 @@ def run_scenario(
 
     def build(*extra: str) -> None:
         marts = [name for _, name in PER_CUSTOMER_MARTS]
-        run_dbt(["run", "--select", BASE_MODELS, GOLDEN_RECORD, *FACTS, *marts, *extra], env, work_dir)
+        run_dbt(
+            ["run", "--select", BASE_MODELS, GOLDEN_RECORD, *FACTS, *WHOLE_MART_INPUTS, *marts, *extra],
+            env,
+            work_dir,
+        )
 
     load_batch(data_dir / day_folder_name(0), target)
     build()
 
     child_dir, parent_dir = late_parent_batches(data_dir, work_dir)
     merging_dir, merged_customers = merging_batch(data_dir, work_dir, fetch, marts_schema)
+    viewing_dir, viewing_customer = product_view_batch(data_dir, work_dir, fetch, marts_schema)
     load_batch(first_delivery_of_day_1(data_dir, work_dir), target)
     load_batch(child_dir, target)
     load_batch(merging_dir, target)
+    load_batch(viewing_dir, target)
     build()
     merged = fetch(
         f"select count(distinct assignments.customer_id) from {intermediate_schema}.int_identity_customer_ids_assigned "
@@ -636,6 +680,8 @@ def run_scenario(
     assert merged == [(1,)], f"the member merges customers {merged_customers}"
     signed_in = f"select customer_match_method from {marts_schema}.fct_customer_interactions where source_record_id = '{SIGNED_IN_EVENT_ID}'"
     assert fetch(signed_in) == [("web_account",)], "the event reaches its account's customer"
+    viewed = f"select customer_id from {marts_schema}.fct_customer_interactions where source_record_id = '{VIEW_ONLY_EVENT_ID}'"
+    assert fetch(viewed) == [(viewing_customer,)], "the product view reaches its account's customer"
     reason = f"select quarantine_reason from {staging_schema}.base_shop__order_items where order_item_id = '{LATE_ITEM_ID}'"
     assert fetch(reason) == [("orphan_record",)], "an item without its order is quarantined as an orphan"
     late_touch = (

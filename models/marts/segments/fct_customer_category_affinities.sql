@@ -8,7 +8,26 @@
     bought (or only browsed) is judged on that alone, so affinities always
     add up to 1 per customer and one threshold fits everyone. Products
     without a category (inferred products) are left out.
+
+    Built per customer: each row stores the fingerprint of its customer's
+    order lines and product views and of the categories and weights, and a
+    daily build computes again only the customers whose fingerprint changed
+    and new ones (macros/customers/affinities_by_customer.sql).
 #}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['customer_id'],
+            {'affinity_inputs_fingerprint': 'affinity_inputs_fingerprint'},
+            affinity_inputs_fingerprints(),
+            many_rows_per_key=true,
+        ) }}",
+    )
+}}
+{%- set incremental = is_incremental() %}
 
 {%- set purchase_weight = var('affinity_purchase_weight') -%}
 {%- set view_weight = var('affinity_view_weight') %}
@@ -17,19 +36,32 @@ with
 
 order_items as (
 
-    select * from {{ ref('fct_order_items') }}
+    {#- in a daily build, the customers the pre-hook just deleted and new ones (see the macro) -#}
+    select *
+    from {{ ref('fct_order_items') }}
+    where {{ is_customer_to_build(incremental) }}
 
 ),
 
 interactions as (
 
-    select * from {{ ref('fct_customer_interactions') }}
+    select *
+    from {{ ref('fct_customer_interactions') }}
+    where {{ is_customer_to_build(incremental) }}
 
 ),
 
 products as (
 
     select * from {{ ref('dim_products') }}
+
+),
+
+{# what each customer built here is computed from, stored on its rows for the next build to compare #}
+inputs_fingerprints as (
+
+    select *
+    from {{ affinity_inputs_fingerprints(is_customer_to_build(incremental)) }} as fingerprints
 
 ),
 
@@ -165,19 +197,22 @@ ranked as (
 final as (
 
     select
-        customer_id,
-        category,
-        cast(order_count as bigint) as order_count,
-        cast(item_quantity as bigint) as item_quantity,
-        cast(product_view_count as bigint) as product_view_count,
-        cast(net_revenue_reporting as numeric(18, 2)) as net_revenue_reporting,
-        cast({{ customer360.round_half_up('purchase_share', 4) }} as numeric(5, 4)) as purchase_share,
-        cast({{ customer360.round_half_up('view_share', 4) }} as numeric(5, 4)) as view_share,
-        affinity_score,
-        cast(affinity_rank as integer) as affinity_rank,
-        affinity_rank = 1 as is_top_category,
-        affinity_score >= {{ var('interest_group_min_affinity') }} as is_interest_group
+        ranked.customer_id,
+        ranked.category,
+        cast(ranked.order_count as bigint) as order_count,
+        cast(ranked.item_quantity as bigint) as item_quantity,
+        cast(ranked.product_view_count as bigint) as product_view_count,
+        cast(ranked.net_revenue_reporting as numeric(18, 2)) as net_revenue_reporting,
+        cast({{ customer360.round_half_up('ranked.purchase_share', 4) }} as numeric(5, 4)) as purchase_share,
+        cast({{ customer360.round_half_up('ranked.view_share', 4) }} as numeric(5, 4)) as view_share,
+        ranked.affinity_score,
+        cast(ranked.affinity_rank as integer) as affinity_rank,
+        ranked.affinity_rank = 1 as is_top_category,
+        ranked.affinity_score >= {{ var('interest_group_min_affinity') }} as is_interest_group,
+        inputs_fingerprints.affinity_inputs_fingerprint
     from ranked
+    inner join inputs_fingerprints
+        on ranked.customer_id = inputs_fingerprints.customer_id
 
 )
 
