@@ -6,6 +6,7 @@ import atexit
 import hashlib
 import multiprocessing
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -192,6 +193,16 @@ def _run_dbt_cli(args: list[str], cwd: Path, environment: dict[str, str]) -> sub
         process.join()
         stdout, stderr = (Path(path).read_text(encoding="utf-8", errors="replace") for path in output_paths)
     return subprocess.CompletedProcess(["dbt", *args], process.exitcode, stdout, stderr)
+
+
+def data_test_failures(test_name: str, env: dict[str, str], work_dir: Path) -> int:
+    """How many rows a data test returns on the warehouse `env` names: 0 when it passes."""
+    result = run_dbt(["test", "--select", test_name], env, work_dir, check=False)
+    if re.search(rf"\bPASS {test_name}\b", result.stdout):
+        return 0
+    failure = re.search(rf"Failure in test {test_name}.*?Got (\d+) results?", result.stdout, re.S)
+    assert failure, f"no outcome of {test_name} in dbt's output:\n{result.stdout[-4000:]}"
+    return int(failure.group(1))
 
 
 def loader_target(env: dict[str, str]):

@@ -36,7 +36,7 @@ from c360.generate.runner import generate_days
 from c360.generate.writer import day_folder_name
 from c360.load import load_batch
 from c360.raw_tables import RAW_TABLES_BY_NAME
-from conftest import PROJECT_ROOT, loader_target, run_dbt, worker_postgres_database
+from conftest import PROJECT_ROOT, data_test_failures, loader_target, run_dbt, worker_postgres_database
 
 pytestmark = pytest.mark.dbt
 
@@ -815,6 +815,46 @@ def scd2_findings(
         (row["check_name"], row["finding"])
         for row in json.loads(result.stdout[result.stdout.index("{") :])["show"]
     )
+
+
+AS_OF_TEST = "assert_customer_state_as_of_picks_the_latest_known_version"
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
+def test_the_as_of_check_reads_the_customers_recorded_after_the_check(warehouse, tmp_path):
+    """An old fault is found by hand, not in the pipeline; the same fault recorded since, in both."""
+    copy = tmp_path / "warehouse.duckdb"
+    for suffix in ("", ".wal"):  # changes not yet checkpointed are in the write-ahead log
+        original = Path(f"{warehouse.env['C360_DUCKDB_PATH']}{suffix}")
+        if original.exists():
+            shutil.copyfile(original, f"{copy}{suffix}")
+    env = {**warehouse.env, "C360_DUCKDB_PATH": str(copy)}
+    history = f"{warehouse.schema('marts')}.dim_customers_history"
+    # checked through the middle of the first day: the versions of the later run are after it
+    checked_through = DAY_0_RECORDED_AT + timedelta(hours=2)
+    with duckdb.connect(str(copy)) as connection:
+        # a customer with one version, from day 0, loses it before the later run's recording time
+        (customer_id,) = connection.execute(
+            f"select customer_id from {history} group by customer_id having count(*) = 1 "
+            "order by customer_id limit 1"
+        ).fetchone()
+        connection.execute(
+            f"update {history} set valid_to = ?, is_current = false where customer_id = ?",
+            [DAY_0_RECORDED_AT + timedelta(hours=1), customer_id],
+        )
+
+    def problems(checked: datetime | None) -> int:
+        variable = "" if checked is None else checked.isoformat(sep=" ")
+        return data_test_failures(AS_OF_TEST, {**env, "C360_HISTORY_CHECKED_THROUGH": variable}, tmp_path)
+
+    assert problems(None) == 1, "by hand, the version missing at the latest recording time is found"
+    assert problems(checked_through) == 0, "closed before the check, it is not read in the pipeline"
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            f"update {history} set valid_to = ? where customer_id = ?",
+            [checked_through + timedelta(hours=1), customer_id],
+        )
+    assert problems(checked_through) == 1, "closed after the check, it is read and found"
 
 
 # The same SQL runs on PostgreSQL in the history build above: DuckDB alone reads the hand-made cases.

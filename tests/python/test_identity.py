@@ -9,7 +9,6 @@ truth (which no model reads).
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ import pytest
 from c360.generate.runner import generate_days
 from c360.generate.writer import day_folder_name
 from c360.load import load_batch
-from conftest import loader_target, run_dbt
+from conftest import data_test_failures, loader_target, run_dbt
 
 SEED = 20261123
 CUSTOMERS = 2_000
@@ -200,12 +199,7 @@ def problems_found(test_name: str, warehouse_path: Path, work_dir: Path, checked
         "C360_HASH_KEY": "identity-test-key",
         "C360_BUILD_CHECKED_THROUGH": checked_through,
     }
-    result = run_dbt(["test", "--select", test_name], env, work_dir, check=False)
-    if re.search(rf"\bPASS {test_name}\b", result.stdout):
-        return 0
-    failure = re.search(rf"Failure in test {test_name}.*?Got (\d+) results?", result.stdout, re.S)
-    assert failure, f"no outcome of the test in dbt's output:\n{result.stdout[-4000:]}"
-    return int(failure.group(1))
+    return data_test_failures(test_name, env, work_dir)
 
 
 def one_customer_id_per_cluster_problems(warehouse_path: Path, work_dir: Path, checked_through: str) -> int:
