@@ -37,6 +37,7 @@ from c360.pipeline.dbt_session import DbtSession, summarise
 from c360.pipeline.progress import Progress
 from c360.pipeline.run_log import RunLog, read_run_log
 from c360.pipeline.runner import (
+    Pipeline,
     PipelineOrderError,
     build_checked_through,
     check_order,
@@ -163,6 +164,39 @@ def test_state_is_kept_whole_when_a_save_is_cut_short(tmp_path, monkeypatch):
     )
     reopened = PipelineState.open(tmp_path, "test-warehouse")
     assert reopened.completed_days() == [0] and not reopened.is_step_done(1, "load")
+
+
+class CountingSession:
+    """A DbtSession's selection answers without dbt: every step selects a and b; c is left over."""
+
+    def __init__(self, project_digest: str) -> None:
+        self.digest = project_digest
+        self.listings = 0
+
+    def project_digest(self) -> str:
+        return self.digest
+
+    def data_tests(self, selection: tuple[str, ...] = ()) -> set[str]:
+        self.listings += 1
+        return {"a", "b"} if selection else {"a", "b", "c"}
+
+
+def leftover_tests_of(state_dir: Path, session: CountingSession) -> list[str]:
+    """The post_tests step's tests as a new pipeline process on this state finds them."""
+    process = SimpleNamespace(
+        dbt=session, state=PipelineState.open(state_dir, "test-warehouse"), _post_tests=None
+    )
+    return Pipeline._leftover_tests(process)
+
+
+def test_leftover_tests_are_listed_again_only_when_the_project_changes(tmp_path):
+    first = CountingSession("project-1")
+    assert leftover_tests_of(tmp_path, first) == ["c"]
+    assert first.listings == len(steps_selecting_tests()) + 1, "one dbt ls per step, and one of all tests"
+    again = CountingSession("project-1")
+    assert leftover_tests_of(tmp_path, again) == ["c"] and again.listings == 0, "kept in the state"
+    changed = CountingSession("project-2")
+    assert leftover_tests_of(tmp_path, changed) == ["c"] and changed.listings == first.listings
 
 
 def test_state_of_another_warehouse_is_refused(tmp_path):

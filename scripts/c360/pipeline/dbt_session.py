@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import atexit
 import gc
+import hashlib
 import json
 import os
 from collections import Counter
@@ -165,6 +166,22 @@ class DbtSession:
         if not result.success:
             raise DbtCommandError(f"dbt ls {' '.join(selection)} failed: {_exception_text(result.exception)}")
         return set(result.result or ())
+
+    def project_digest(self) -> str:
+        """A digest of all that dbt's node selection reads: the content of every file of the parsed
+        project, the command's common arguments (target, vars) and dbt's version. Two sessions with
+        the same digest select the same nodes."""
+        from dbt.version import __version__ as dbt_version
+
+        self._runner()
+        digest = hashlib.sha256()
+        for part in (dbt_version, *self._common):
+            digest.update(part.encode() + b"\0")
+        for file_id in sorted(self._manifest.files):
+            digest.update(
+                file_id.encode() + b"\0" + self._manifest.files[file_id].checksum.checksum.encode() + b"\0"
+            )
+        return digest.hexdigest()
 
     def snapshot_versions_at(self, recorded_at: str, names: list[str] | None = None) -> dict[str, int]:
         """Snapshot -> versions recorded at ``recorded_at`` (UTC text): what one day's snapshot added.

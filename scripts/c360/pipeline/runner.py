@@ -12,6 +12,7 @@ code 1.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 import uuid
 from dataclasses import dataclass, field
@@ -327,12 +328,20 @@ class Pipeline:
         return self._dbt(step.dbt_args, day)
 
     def _leftover_tests(self) -> list[str]:
-        """Data tests that no earlier step selects, found once per run from the parsed project."""
+        """Data tests that no earlier step selects. Finding them takes a `dbt ls` per step, about a
+        second; they depend only on the project and the steps' selections, so the state keeps
+        them under a digest of both, and a later run finds them again only when one changed."""
         if self._post_tests is None:
-            selected = set()
-            for step in steps_selecting_tests():
-                selected |= self.dbt.data_tests(step.selection_args)
-            self._post_tests = sorted(self.dbt.data_tests() - selected)
+            selections = [list(step.selection_args) for step in steps_selecting_tests()]
+            digest = hashlib.sha256(json.dumps([self.dbt.project_digest(), selections]).encode()).hexdigest()
+            found = self.state.leftover_tests(digest)
+            if found is None:
+                selected = set()
+                for selection in selections:
+                    selected |= self.dbt.data_tests(tuple(selection))
+                found = sorted(self.dbt.data_tests() - selected)
+                self.state.set_leftover_tests(digest, found)
+            self._post_tests = found
         return self._post_tests
 
     def _generate(self, day: int) -> StepResult:

@@ -118,6 +118,20 @@ class PipelineState:
             entry["status"] = "running"
             self.save()
 
+    def leftover_tests(self, selection_digest: str) -> list[str] | None:
+        """The tests the post_tests step runs, if they were found for this digest of the project
+        and the steps' selections (Pipeline._leftover_tests)."""
+        found = self.data.get("leftover_tests")
+        if isinstance(found, dict) and found.get("selection_digest") == selection_digest:
+            tests = found.get("tests")
+            if isinstance(tests, list) and all(isinstance(name, str) for name in tests):
+                return list(tests)
+        return None
+
+    def set_leftover_tests(self, selection_digest: str, tests: list[str]) -> None:
+        self.data["leftover_tests"] = {"selection_digest": selection_digest, "tests": sorted(tests)}
+        self.save()
+
     def set_seeds_checksum(self, checksum: str) -> None:
         self.data["seeds"] = checksum
         self.save()
