@@ -65,10 +65,12 @@ WALL_CLOCK_COLUMNS = frozenset(
         "customer_resolved_at",
         # digests that include one of the above: a customer's records carry when its id was
         # created, an order's version its delivery's _loaded_at, and so do a customer's
-        # acquisition inputs (the deliveries of its records and web events)
+        # acquisition inputs (the deliveries of its records and web events) and affinity inputs
+        # (the versions of its orders)
         "records_fingerprint",
         "order_version",
         "acquisition_inputs_fingerprint",
+        "affinity_inputs_fingerprint",
     }
 )
 # What a day publishes (marts, history) and the warehouse's own memory of customer ids.
