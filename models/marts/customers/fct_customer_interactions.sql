@@ -32,6 +32,11 @@
 -- depends_on: {{ ref('base_web__events') }}
 
 {%- set incremental = is_incremental() %}
+{#- touches that reach their customer through another record: touch, its id, that record, its id -#}
+{%- set touches_reached_through = [
+    ('email_events', 'email_event_id', 'email_subscribers', 'subscriber_id'),
+    ('web_events', 'event_id', 'web_accounts', 'account_id'),
+] %}
 
 with
 
@@ -129,7 +134,10 @@ reassigned_records as (
        from those touches. So only those three sources are looked at: about a third of the
        records, instead of every record ever assigned. Such records are rewritten every day, as
        they were (a few rows: records stop naming someone rarely). #}
-    {%- set sources_left_undelivered = ['social_interactions', 'email_subscribers', 'web_accounts'] %}
+    {%- set sources_left_undelivered = ['social_interactions'] %}
+    {%- for _, _, identity_table, _ in touches_reached_through %}
+        {%- do sources_left_undelivered.append(identity_table) %}
+    {%- endfor %}
     select
         {{ dbt.split_part('assignments.record_key', "':'", 1) }} as source_table,
         substr(
@@ -163,11 +171,7 @@ touched_records as (
         source_table,
         source_record_id
     from reassigned_records
-    {#- touches that reach their customer through another record: touch, its id, that record, its id -#}
-    {% for touches, touch_id, identity_table, identity_id in [
-        ('email_events', 'email_event_id', 'email_subscribers', 'subscriber_id'),
-        ('web_events', 'event_id', 'web_accounts', 'account_id'),
-    ] %}
+    {% for touches, touch_id, identity_table, identity_id in touches_reached_through %}
         union
         select
             '{{ touches }}' as source_table,
