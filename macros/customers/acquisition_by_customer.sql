@@ -4,10 +4,15 @@
     `acquisition_inputs_fingerprint`, one digest of everything the customer's
     acquisition is computed from:
 
-    - the customer's records in the bridge, each with the delivery of its
-      current staging row (`_batch_id`, `_loaded_at`): a record added or gone,
-      moved by a merge or a split, or delivered again (a new version, a
-      re-delivered or a retracted batch);
+    - the customer's records, each with when its identity row was written
+      (`record_built_at` of int_customer_records_assigned, the rows the
+      bridge copies): a record added or gone, moved by a merge or a split, or
+      delivered again (a new version, a re-delivered or a retracted batch).
+      An identity record's row is written again whenever the delivery of its
+      staging row changes (identity_record_versions()), so its stamp stands
+      for the delivery without joining the eight staging models for it (the
+      digest of every customer at 1,000,000 customers: 1.8 s, CPU 3.5 s,
+      with that join; 1.3 s, CPU 2.4 s, without);
     - the customer's web events in the timeline, each with its delivery: an
       event gained, lost (a device that no longer lends the customer its
       events) or delivered again;
@@ -70,34 +75,12 @@
             ])) }} as acquisition_inputs_fingerprint
         from (
             select
-                customer_records.customer_id,
-                {{ customer360.group_fingerprint([
-                    'customer_records.source_table', 'customer_records.source_record_id',
-                    'record_deliveries._batch_id', 'record_deliveries._loaded_at',
-                ]) }} as records_fingerprint
-            from (
-                select
-                    customer_id,
-                    source_table,
-                    source_record_id
-                from {{ ref('bridge_customer_source_records') }}
-                where {{ customer_filter }}
-            ) as customer_records
-            left outer join (
-                {%- for start in customer360.acquisition_record_starts() %}
-                select
-                    '{{ start.source_table }}' as source_table,
-                    {{ start.key }} as source_record_id,
-                    _batch_id,
-                    _loaded_at
-                from {{ ref(start.model) }}
-                {% if not loop.last %}union all{% endif %}
-                {%- endfor %}
-            ) as record_deliveries
-                on
-                    customer_records.source_table = record_deliveries.source_table
-                    and customer_records.source_record_id = record_deliveries.source_record_id
-            group by customer_records.customer_id
+                customer_id,
+                {{ customer360.group_fingerprint(['source_table', 'source_record_id', 'record_built_at']) }}
+                    as records_fingerprint
+            from {{ ref('int_customer_records_assigned') }}
+            where {{ customer_filter }}
+            group by customer_id
         ) as record_fingerprints
         left outer join (
             select

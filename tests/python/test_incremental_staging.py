@@ -85,6 +85,8 @@ WRITE_MARKS = (
     "built_in_invocation_id",
     "record_built_at",
     "identifier_rows_fingerprint",
+    # Digests the customer's records with record_built_at.
+    "acquisition_inputs_fingerprint",
 )
 FACTS = ("+fct_customer_interactions", "+fct_order_items")
 # The customer marts built per customer: (schema suffix, model).
@@ -618,10 +620,10 @@ def built_by_version_tables(fetch: Callable[[str], list[tuple]], schema: str) ->
 
 
 def customer_mart_tables(fetch: Callable[[str], list[tuple]], marts_schema: str) -> dict[str, list[tuple]]:
-    return {
-        name: sorted(fetch(f"select * from {marts_schema.replace('marts', suffix)}.{name}"), key=repr)
-        for suffix, name in PER_CUSTOMER_MARTS
-    }
+    tables = {}
+    for suffix, name in PER_CUSTOMER_MARTS:
+        tables.update(tables_without_write_marks(fetch, marts_schema.replace("marts", suffix), (name,)))
+    return tables
 
 
 def fact_tables(fetch: Callable[[str], list[tuple]], schema: str) -> dict[str, list[tuple]]:

@@ -13,8 +13,9 @@
     where the channel has no finer source.
 
     Built per customer: each row stores the fingerprint of what it was
-    computed from (the customer's records with their deliveries, their web
-    events with theirs, the acquisition_channels seed), and a daily build
+    computed from (the customer's records with when their identity rows were
+    written, their web events with their deliveries, the acquisition_channels
+    seed), and a daily build
     computes again only the customers whose fingerprint changed and new ones
     (macros/customers/acquisition_by_customer.sql).
 #}
