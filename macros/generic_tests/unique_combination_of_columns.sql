@@ -1,17 +1,18 @@
 {#
     Nulls group together, so (1, null) twice counts as a repeat: a key with a
-    missing part is no better than a duplicated one. With written_at_column,
-    the daily pipeline reads only the combinations whose first column it
-    shares with a row written since its last completed day
+    missing part is no better than a duplicated one. With written_at_column
+    (or, on a history, validity_columns), the daily pipeline reads only the
+    combinations whose first column they share with a row written (a version
+    added or closed) since its last completed day
     (macros/generic_tests/rows_written_since_check.sql).
 #}
-{% macro default__test_unique_combination_of_columns(model, combination_of_columns, written_at_column=none) %}
+{% macro default__test_unique_combination_of_columns(model, combination_of_columns, written_at_column=none, validity_columns=none) %}
 
 with repeated_combinations as (
 
     {{ customer360.repeated_combinations(
         model, combination_of_columns,
-        row_filter=customer360.rows_to_check_for_repeats(model, combination_of_columns, written_at_column),
+        row_filter=customer360.rows_to_check_for_repeats(model, combination_of_columns, written_at_column, validity_columns),
     ) }}
 
 )
@@ -33,9 +34,9 @@ select * from repeated_combinations
     only through a collision, and is then grouped to no effect unless it
     truly repeats.
 #}
-{% macro duckdb__test_unique_combination_of_columns(model, combination_of_columns, written_at_column=none) %}
+{% macro duckdb__test_unique_combination_of_columns(model, combination_of_columns, written_at_column=none, validity_columns=none) %}
     {%- set digest = customer360.comparison_digest(combination_of_columns) %}
-    {%- set rows_to_check = customer360.rows_to_check_for_repeats(model, combination_of_columns, written_at_column) %}
+    {%- set rows_to_check = customer360.rows_to_check_for_repeats(model, combination_of_columns, written_at_column, validity_columns) %}
 
 with repeated_digests as (
 

@@ -857,6 +857,48 @@ def test_the_as_of_check_reads_the_customers_recorded_after_the_check(warehouse,
     assert problems(checked_through) == 1, "closed after the check, it is read and found"
 
 
+VERSION_ID_TEST = "unique_combination_of_columns_snp_customers_dbt_scd_id__dbt_valid_from__dbt_valid_to"
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
+def test_the_version_id_check_reads_the_versions_recorded_after_the_check(warehouse, tmp_path):
+    """A repeated dbt_scd_id is found by hand, not in the pipeline once checked; recorded since, in both."""
+    copy = tmp_path / "warehouse.duckdb"
+    for suffix in ("", ".wal"):  # changes not yet checkpointed are in the write-ahead log
+        original = Path(f"{warehouse.env['C360_DUCKDB_PATH']}{suffix}")
+        if original.exists():
+            shutil.copyfile(original, f"{copy}{suffix}")
+    env = {**warehouse.env, "C360_DUCKDB_PATH": str(copy)}
+    snapshot = f"{warehouse.schema('snapshots')}.snp_customers"
+    checked_through = DAY_0_RECORDED_AT + timedelta(hours=2)
+    with duckdb.connect(str(copy)) as connection:
+        # a customer's day-0 version, still current, takes the id of another's
+        (first_id, second_id) = connection.execute(
+            f"select min(dbt_scd_id), max(dbt_scd_id) from {snapshot} "
+            "where dbt_valid_from = ? and dbt_valid_to is null",
+            [DAY_0_RECORDED_AT],
+        ).fetchone()
+        connection.execute(
+            f"update {snapshot} set dbt_scd_id = ? where dbt_scd_id = ?", [first_id, second_id]
+        )
+
+    def problems(checked: datetime | None) -> int:
+        variable = "" if checked is None else checked.isoformat(sep=" ")
+        return data_test_failures(
+            VERSION_ID_TEST, {**env, "C360_HISTORY_CHECKED_THROUGH": variable}, tmp_path
+        )
+
+    assert problems(None) == 1, "by hand, the repeated version id is found"
+    assert problems(checked_through) == 0, "both versions recorded before the check: not read in the pipeline"
+    with duckdb.connect(str(copy)) as connection:
+        connection.execute(
+            f"update {snapshot} set dbt_valid_to = ? where dbt_scd_id = ? and customer_id = "
+            f"(select max(customer_id) from {snapshot} where dbt_scd_id = ?)",
+            [checked_through + timedelta(hours=1), first_id, first_id],
+        )
+    assert problems(checked_through) == 1, "one of them closed after the check: read and found"
+
+
 # The same SQL runs on PostgreSQL in the history build above: DuckDB alone reads the hand-made cases.
 @pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
 def test_scd2_tests_and_as_of_catch_what_they_promise(scd2_cases):

@@ -808,7 +808,7 @@ def test_cases_render_as_one_statement() -> None:
     assert all(re.fullmatch(r"[a-z0-9_]+:[a-z0-9_]+", case.case_id) for case in cases)
 
 
-# --- uniqueness tests of incremental models in the daily pipeline --------------------------------
+# --- uniqueness tests of incremental models and histories in the daily pipeline ------------------
 
 # (key, second column, written at): k1 repeats through a row written on day 3, k2 through two rows
 # of day 1, the keyless rows repeat on day 1, k3 is written once on day 3.
@@ -824,30 +824,39 @@ UNIQUENESS_IMPLEMENTATIONS = {
 }
 
 
-def repeats_found(target: str, work_dir: Path, implementation: str, written_at_column: str | None) -> list:
-    """The keys of the repeats the uniqueness test finds in WRITTEN_ROWS, as dbt runs it now."""
-    rows = ", ".join(
-        f"({sql_text(key)}, '{value}', cast('{written_at}' as timestamp))"
-        for key, value, written_at in WRITTEN_ROWS
-    )
-    column_argument = "none" if written_at_column is None else f"'{written_at_column}'"
+def repeated_keys(target: str, work_dir: Path, table: str, rows: str, columns: str, test_call: str) -> list:
+    """The keys of the repeats a uniqueness test finds, as dbt runs it now: `rows` (SQL values, in
+    `columns`) become the table `table`, which `test_call` (a macro call) names as `tested`."""
     query = (
-        "{% set written_rows = api.Relation.create("
-        "database=target.database, schema=target.schema, identifier='written_rows') %}"
+        "{% set tested = api.Relation.create("
+        f"database=target.database, schema=target.schema, identifier='{table}') %}}"
         "{% if execute %}"
         "{% do run_query('create schema if not exists ' ~ target.schema) %}"
-        "{% do run_query('drop table if exists ' ~ written_rows) %}"
-        f"{{% do run_query('create table ' ~ written_rows ~ \" as select * from (values {rows})"
-        ' as written_rows(key_column, value_column, written_at)") %}'
+        "{% do run_query('drop table if exists ' ~ tested) %}"
+        f"{{% do run_query('create table ' ~ tested ~ \" as select * from (values {rows})"
+        f' as {table}({columns})") %}}'
         "{% endif %}\n"
         "select coalesce(key_column, 'no key') as repeated_key from ("
-        f"{{{{ customer360.{implementation}(written_rows, ['key_column', 'value_column'], {column_argument}) }}}}"
+        f"{{{{ {test_call} }}}}"
         ") as repeats"
     )
     messages: list[str] = []
     result = show(query, target, work_dir, messages)
     assert result.success, f"dbt show failed on {target}: {result.exception} {messages}"
     return sorted(row["repeated_key"] for row in result.result.results[0].agate_table.rows)
+
+
+def repeats_found(target: str, work_dir: Path, implementation: str, written_at_column: str | None) -> list:
+    """The keys of the repeats the uniqueness test finds in WRITTEN_ROWS."""
+    rows = ", ".join(
+        f"({sql_text(key)}, '{value}', cast('{written_at}' as timestamp))"
+        for key, value, written_at in WRITTEN_ROWS
+    )
+    column_argument = "none" if written_at_column is None else f"'{written_at_column}'"
+    test_call = f"customer360.{implementation}(tested, ['key_column', 'value_column'], {column_argument})"
+    return repeated_keys(
+        target, work_dir, "written_rows", rows, "key_column, value_column, written_at", test_call
+    )
 
 
 def assert_repeats_read_since_the_check(target: str, work_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -867,6 +876,48 @@ def assert_repeats_read_since_the_check(target: str, work_dir: Path, monkeypatch
         assert repeats_found(target, work_dir, implementation, None) == ["k1", "k2", "no key"]
 
 
+# (version id, valid from, valid to) of a history: v1 repeats through a version closed on day 3,
+# v2 through two versions of day 1 (one closed on day 2), v4 through a version added on day 3; the
+# keyless versions repeat on day 1, v3 is added once on day 3.
+HISTORY_ROWS = [
+    ("v1", "2026-01-01", "2026-01-03"), ("v1", "2026-01-01", "2026-01-02"),
+    ("v2", "2026-01-01", "2026-01-02"), ("v2", "2026-01-01", None),
+    ("v4", "2026-01-03", None), ("v4", "2026-01-01", "2026-01-02"),
+    (None, "2026-01-01", None), (None, "2026-01-01", None),
+    ("v3", "2026-01-03", None),
+]  # fmt: skip
+
+
+def history_repeats_found(target: str, work_dir: Path, implementation: str) -> list:
+    """The keys of the repeats the uniqueness test with validity_columns finds in HISTORY_ROWS."""
+
+    def stamp(day: str | None) -> str:
+        return "cast(null as timestamp)" if day is None else f"cast('{day}' as timestamp)"
+
+    rows = ", ".join(f"({sql_text(key)}, {stamp(start)}, {stamp(end)})" for key, start, end in HISTORY_ROWS)
+    test_call = f"customer360.{implementation}(tested, ['key_column'], none, ['valid_from', 'valid_to'])"
+    return repeated_keys(
+        target, work_dir, "history_rows", rows, "key_column, valid_from, valid_to", test_call
+    )
+
+
+def assert_history_repeats_read_since_the_check(
+    target: str, work_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for implementation in UNIQUENESS_IMPLEMENTATIONS[target]:
+        # Run by hand (no variable), every version is read; the build's variable does not apply.
+        monkeypatch.delenv("C360_HISTORY_CHECKED_THROUGH", raising=False)
+        monkeypatch.setenv("C360_BUILD_CHECKED_THROUGH", "2026-01-04")
+        assert history_repeats_found(target, work_dir, implementation) == ["no key", "v1", "v2", "v4"]
+        # In the daily pipeline, the keys of versions added or closed after the recording time of the
+        # last completed day, and keyless versions.
+        monkeypatch.setenv("C360_HISTORY_CHECKED_THROUGH", "2026-01-02 00:00:00")
+        assert history_repeats_found(target, work_dir, implementation) == ["no key", "v1", "v4"]
+        # A version added or closed at that very time was checked with it.
+        monkeypatch.setenv("C360_HISTORY_CHECKED_THROUGH", "2026-01-03")
+        assert history_repeats_found(target, work_dir, implementation) == ["no key"]
+
+
 @pytest.mark.dbt
 def test_uniqueness_tests_read_the_keys_written_since_the_check_on_duckdb(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -874,6 +925,7 @@ def test_uniqueness_tests_read_the_keys_written_since_the_check_on_duckdb(
     monkeypatch.setenv("C360_DUCKDB_PATH", str(tmp_path / "uniqueness.duckdb"))
     monkeypatch.setenv("DO_NOT_TRACK", "1")
     assert_repeats_read_since_the_check("dev", tmp_path, monkeypatch)
+    assert_history_repeats_read_since_the_check("dev", tmp_path, monkeypatch)
 
 
 @pytest.mark.dbt
@@ -889,3 +941,4 @@ def test_uniqueness_tests_read_the_keys_written_since_the_check_on_postgres(
             monkeypatch.setenv(name, value)
         monkeypatch.setenv("DO_NOT_TRACK", "1")
         assert_repeats_read_since_the_check("postgres", tmp_path, monkeypatch)
+        assert_history_repeats_read_since_the_check("postgres", tmp_path, monkeypatch)

@@ -43,8 +43,8 @@ SEEDS_DIR = PROJECT_ROOT / "seeds"
 RUN_LOG_FILE = "run_log.jsonl"
 # Read by the snapshots as the time a change was recorded (macros/history/snapshot_time.sql).
 HISTORY_CLOCK_VARIABLE = "C360_HISTORY_RECORDED_AT"
-# Read by the snapshots' SCD2 invariant tests: keys with no version recorded after it are not read again
-# (macros/generic_tests/scd2_invariants.sql).
+# Read by the SCD2 invariant and version-id uniqueness tests of the histories: keys with no version
+# recorded after it are not read again (macros/generic_tests/scd2_invariants.sql).
 HISTORY_CHECKED_VARIABLE = "C360_HISTORY_CHECKED_THROUGH"
 # Read by the uniqueness tests of incremental models: keys with no row written after it are not read
 # again (macros/generic_tests/rows_written_since_check.sql).
