@@ -15,21 +15,45 @@
 {% macro new_deliveries(source_relation) %}
     {#- A full build reads every delivered row. An incremental build reads the
         batches the model has not seen, and batches delivered again since (the
-        loader replaces a re-delivered batch and stamps it with a newer _loaded_at). -#}
+        loader replaces a re-delivered batch and stamps it with a newer
+        _loaded_at).
+
+        The deliveries are told apart on their two load columns first, and the
+        rows are then joined to the few unseen ones: the raw table is
+        appended to load by load, and DuckDB hands the join's small side to
+        the scan as a range of _batch_id and _loaded_at, so that it skips the
+        blocks of earlier loads instead of reading every column of every row
+        (1,000,000 customers, 5.2 M web events: the scan took 0.65 s of the
+        model's 1.2 to 1.4 s on a day with the rows filtered after it; the
+        model now takes 1.0 to 1.1 s). -#}
     select delivered.*
     from {{ source_relation }} as delivered
     {%- if is_incremental() %}
-        left outer join (
+        inner join (
             select
-                built._batch_id,
-                max(built._loaded_at) as _loaded_at
-            from {{ this }} as built
-            group by built._batch_id
-        ) as built_batches
-            on delivered._batch_id = built_batches._batch_id
-    where
-        built_batches._batch_id is null
-        or delivered._loaded_at > built_batches._loaded_at
+                deliveries._batch_id,
+                deliveries._loaded_at
+            from (
+                select distinct
+                    _batch_id,
+                    _loaded_at
+                from {{ source_relation }}
+            ) as deliveries
+            left outer join (
+                select
+                    built._batch_id,
+                    max(built._loaded_at) as _loaded_at
+                from {{ this }} as built
+                group by built._batch_id
+            ) as built_batches
+                on deliveries._batch_id = built_batches._batch_id
+            where
+                built_batches._batch_id is null
+                or deliveries._loaded_at > built_batches._loaded_at
+        ) as unseen_deliveries
+            on
+                delivered._batch_id = unseen_deliveries._batch_id
+                and delivered._loaded_at = unseen_deliveries._loaded_at
     {%- endif %}
 {% endmacro %}
 
@@ -230,12 +254,18 @@ incoming_rows as (
 
 replaced_rows as (
 
-    {#- rows of a batch delivered again: the new delivery (which may hold no row at all) takes their place -#}
+    {#- rows of a batch delivered again: the new delivery (which may hold no row at all) takes their place.
+        A join rather than `in`, so that DuckDB skips the blocks of other batches (see new_deliveries). -#}
     select built.*
     from {{ this }} as built
-    where
-        built._batch_id in (select incoming_rows._batch_id from incoming_rows)
-        or built._batch_id in {{ customer360.batches_loaded_since_built() }}
+    inner join (
+        select incoming_rows._batch_id
+        from incoming_rows
+        union
+        select loaded_since.batch_id as _batch_id
+        from {{ customer360.batches_loaded_since_built() }} as loaded_since
+    ) as replaced_batches
+        on built._batch_id = replaced_batches._batch_id
 
 ),
 
