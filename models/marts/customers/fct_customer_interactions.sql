@@ -38,21 +38,28 @@
     ('web_events', 'event_id', 'web_accounts', 'account_id'),
 ] %}
 
+{#-
+    The imports read by several touches are not materialised: each reader
+    then scans with its own filters (a day's records, the day's accounts)
+    instead of DuckDB buffering every current web event, order, email event,
+    bridge row and assignment first. A day at 1,000,000 customers: 2.5 to
+    2.7 s for this query against 2.8 to 3.5 s; a full build is no slower.
+#}
 with
 
-web_events as (
+web_events as {{ not_materialized() }} (
 
     select * from {{ ref('stg_web__events') }}
 
 ),
 
-orders as (
+orders as {{ not_materialized() }} (
 
     select * from {{ ref('stg_shop__orders') }}
 
 ),
 
-email_events as (
+email_events as {{ not_materialized() }} (
 
     select * from {{ ref('stg_email__events') }}
 
@@ -88,7 +95,7 @@ loyalty_member_versions as (
 
 ),
 
-customer_records as (
+customer_records as {{ not_materialized() }} (
 
     select * from {{ ref('bridge_customer_source_records') }}
 
@@ -103,7 +110,7 @@ delivered_records as (
 
 ),
 
-assignments as (
+assignments as {{ not_materialized() }} (
 
     select * from {{ ref('int_identity_customer_ids_assigned') }}
 
