@@ -820,15 +820,28 @@ def scd2_findings(
 AS_OF_TEST = "assert_customer_state_as_of_picks_the_latest_known_version"
 
 
-@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
-def test_the_as_of_check_reads_the_customers_recorded_after_the_check(warehouse, tmp_path):
-    """An old fault is found by hand, not in the pipeline; the same fault recorded since, in both."""
+def copy_of_warehouse(warehouse: HistoryWarehouse, tmp_path: Path) -> tuple[Path, dict[str, str]]:
+    """A copy of the DuckDB warehouse to damage, and the dbt environment that names it."""
     copy = tmp_path / "warehouse.duckdb"
     for suffix in ("", ".wal"):  # changes not yet checkpointed are in the write-ahead log
         original = Path(f"{warehouse.env['C360_DUCKDB_PATH']}{suffix}")
         if original.exists():
             shutil.copyfile(original, f"{copy}{suffix}")
-    env = {**warehouse.env, "C360_DUCKDB_PATH": str(copy)}
+    return copy, {**warehouse.env, "C360_DUCKDB_PATH": str(copy)}
+
+
+def history_test_failures(
+    test_name: str, env: dict[str, str], work_dir: Path, checked_through: datetime | None
+) -> int:
+    """What a history test finds run by hand (None) or in the pipeline, checked through a time."""
+    variable = "" if checked_through is None else checked_through.isoformat(sep=" ")
+    return data_test_failures(test_name, {**env, "C360_HISTORY_CHECKED_THROUGH": variable}, work_dir)
+
+
+@pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
+def test_the_as_of_check_reads_the_customers_recorded_after_the_check(warehouse, tmp_path):
+    """An old fault is found by hand, not in the pipeline; the same fault recorded since, in both."""
+    copy, env = copy_of_warehouse(warehouse, tmp_path)
     history = f"{warehouse.schema('marts')}.dim_customers_history"
     # checked through the middle of the first day: the versions of the later run are after it
     checked_through = DAY_0_RECORDED_AT + timedelta(hours=2)
@@ -844,8 +857,7 @@ def test_the_as_of_check_reads_the_customers_recorded_after_the_check(warehouse,
         )
 
     def problems(checked: datetime | None) -> int:
-        variable = "" if checked is None else checked.isoformat(sep=" ")
-        return data_test_failures(AS_OF_TEST, {**env, "C360_HISTORY_CHECKED_THROUGH": variable}, tmp_path)
+        return history_test_failures(AS_OF_TEST, env, tmp_path, checked)
 
     assert problems(None) == 1, "by hand, the version missing at the latest recording time is found"
     assert problems(checked_through) == 0, "closed before the check, it is not read in the pipeline"
@@ -863,12 +875,7 @@ VERSION_ID_TEST = "unique_combination_of_columns_snp_customers_dbt_scd_id__dbt_v
 @pytest.mark.parametrize("warehouse", ["duckdb"], indirect=True)
 def test_the_version_id_check_reads_the_versions_recorded_after_the_check(warehouse, tmp_path):
     """A repeated dbt_scd_id is found by hand, not in the pipeline once checked; recorded since, in both."""
-    copy = tmp_path / "warehouse.duckdb"
-    for suffix in ("", ".wal"):  # changes not yet checkpointed are in the write-ahead log
-        original = Path(f"{warehouse.env['C360_DUCKDB_PATH']}{suffix}")
-        if original.exists():
-            shutil.copyfile(original, f"{copy}{suffix}")
-    env = {**warehouse.env, "C360_DUCKDB_PATH": str(copy)}
+    copy, env = copy_of_warehouse(warehouse, tmp_path)
     snapshot = f"{warehouse.schema('snapshots')}.snp_customers"
     checked_through = DAY_0_RECORDED_AT + timedelta(hours=2)
     with duckdb.connect(str(copy)) as connection:
@@ -883,10 +890,7 @@ def test_the_version_id_check_reads_the_versions_recorded_after_the_check(wareho
         )
 
     def problems(checked: datetime | None) -> int:
-        variable = "" if checked is None else checked.isoformat(sep=" ")
-        return data_test_failures(
-            VERSION_ID_TEST, {**env, "C360_HISTORY_CHECKED_THROUGH": variable}, tmp_path
-        )
+        return history_test_failures(VERSION_ID_TEST, env, tmp_path, checked)
 
     assert problems(None) == 1, "by hand, the repeated version id is found"
     assert problems(checked_through) == 0, "both versions recorded before the check: not read in the pipeline"
