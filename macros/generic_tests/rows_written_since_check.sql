@@ -47,7 +47,9 @@
         {%- endif -%}
         {%- set checked_through = customer360.utc_time_from_env('C360_HISTORY_CHECKED_THROUGH') if execute else none -%}
         {#- as scd2_keys_to_check reads a history: the versions added or closed after the check -#}
-        {%- set written_since_check = 'coalesce(written.' ~ validity_columns[1] ~ ', written.' ~ validity_columns[0] ~ ') > ' ~ checked_through -%}
+        {%- set written_since_check = customer360.version_recorded_after(
+            'written', validity_columns[0], validity_columns[1], checked_through
+        ) -%}
     {%- else -%}
         {%- set checked_through = none -%}
     {%- endif -%}

@@ -24,6 +24,14 @@
     A where-condition on the tested relation, which the test reads under the
     alias `versions`.
 #}
+{% macro version_recorded_after(versions, valid_from, valid_to, checked_through) -%}
+    {#- A history's version added or closed after checked_through: the later
+        of its two times, which is the recording time of the run that last
+        wrote it. -#}
+    coalesce({{ versions }}.{{ valid_to }}, {{ versions }}.{{ valid_from }}) > {{ checked_through }}
+{%- endmacro %}
+
+
 {% macro scd2_keys_to_check(model, keys, valid_from, valid_to, changed_keys_only) -%}
     {#- read while the test runs only: a variable dbt reads while parsing is one it parses again for -#}
     {%- set checked_through = customer360.utc_time_from_env('C360_HISTORY_CHECKED_THROUGH') if execute else none -%}
@@ -36,7 +44,7 @@
                 changed_versions.{{ key }} = versions.{{ key }}
                 and
                 {%- endfor %}
-                coalesce(changed_versions.{{ valid_to }}, changed_versions.{{ valid_from }}) > {{ checked_through }}
+                {{ customer360.version_recorded_after('changed_versions', valid_from, valid_to, checked_through) }}
         )
     {%- else -%}
         true
