@@ -220,12 +220,16 @@ def day_durations(run_log: Path) -> dict | None:
     pending = list(MEASURED_RUNS)
     seconds: dict[str, float] = {}
     step_seconds: dict[str, dict[str, float]] = {}
+    # run -> step -> the dbt node seconds by kind of its counted attempt
+    step_node_seconds: dict[str, dict[str, dict]] = {}
     for event in read_run_log(run_log):
         if not pending or event.get("day") != pending[0][1]:
             continue
         run_name = pending[0][0]
         if event["event"] == "step" and "duration_s" in event:
             step_seconds.setdefault(event["step"], {})[run_name] = event["duration_s"]
+            by_kind = (event.get("counts") or {}).get("node_seconds", {})
+            step_node_seconds.setdefault(run_name, {})[event["step"]] = by_kind
         elif event["event"] == "day_finished" and event.get("status") == "complete":
             seconds[run_name] = event["duration_s"]
             pending.pop(0)
@@ -239,7 +243,31 @@ def day_durations(run_log: Path) -> dict | None:
         **{name: seconds.get(name) for name, _ in MEASURED_RUNS},
         "ratio": seconds["increment_s"] / seconds["full_build_s"],
         "steps": steps,
+        "node_seconds": node_seconds_by_kind(step_node_seconds),
     }
+
+
+def node_seconds_by_kind(step_node_seconds: dict[str, dict[str, dict]]) -> list[dict]:
+    """Each run's dbt node seconds summed over its steps, one entry per kind of node.
+
+    ``{"kind": ..., "<run>": {"nodes": n, "seconds": s} or None}`` for every run, the kinds
+    taking most of day 1 first: what a day costs by kind of work, against the full build.
+    """
+    totals: dict[str, dict[str, dict]] = {}
+    for run_name, steps in step_node_seconds.items():
+        for by_kind in steps.values():
+            for kind, figures in by_kind.items():
+                run_totals = totals.setdefault(kind, {}).setdefault(run_name, {"nodes": 0, "seconds": 0.0})
+                run_totals["nodes"] += figures["nodes"]
+                run_totals["seconds"] = round(run_totals["seconds"] + figures["seconds"], 2)
+
+    def day_1_seconds(kind: str) -> float:
+        return totals[kind].get("increment_s", {}).get("seconds", 0.0)
+
+    return [
+        {"kind": kind, **{name: totals[kind].get(name) for name, _ in MEASURED_RUNS}}
+        for kind in sorted(totals, key=lambda kind: (-day_1_seconds(kind), kind))
+    ]
 
 
 def increment_steps(customers: int, work_dir: Path) -> list[tuple[str, list[str]]]:
@@ -397,6 +425,14 @@ def report(results: list[StepResult], customers: int, work_dir: Path, increment:
                 f"{step['step']:<34} {_seconds(step['full_build_s']):>12} {_seconds(step['increment_s']):>12}"
                 f" {_seconds(step.get('nothing_new_s')):>12}"
             )
+        if increment.get("node_seconds"):
+            # dbt runs its threads' worth of nodes at once: node seconds add up to more than the steps.
+            print(f"{'dbt node seconds (nodes)':<34} {'day 0':>16} {'day 1':>16} {'day 1 again':>16}")
+            for kind in increment["node_seconds"]:
+                print(
+                    f"{kind['kind']:<34}"
+                    + "".join(f" {_node_seconds(kind.get(name)):>16}" for name, _ in MEASURED_RUNS)
+                )
     results_dir = PROJECT_ROOT / "benchmarks" / "results"
     results_dir.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
@@ -412,6 +448,10 @@ def report(results: list[StepResult], customers: int, work_dir: Path, increment:
 
 def _seconds(value: float | None) -> str:
     return "-" if value is None else f"{value:,.1f} s"
+
+
+def _node_seconds(figures: dict | None) -> str:
+    return "-" if figures is None else f"{figures['seconds']:,.1f} s ({figures['nodes']:,})"
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:

@@ -65,8 +65,11 @@ def test_speed_probe_does_the_same_work_for_the_same_rows():
     assert small["seconds"] > 0
 
 
-def step_event(day: int, step: str, seconds: float) -> dict:
-    return {"event": "step", "day": day, "step": step, "status": "ok", "duration_s": seconds}
+def step_event(day: int, step: str, seconds: float, node_seconds: dict | None = None) -> dict:
+    event = {"event": "step", "day": day, "step": step, "status": "ok", "duration_s": seconds}
+    if node_seconds is not None:
+        event["counts"] = {"node_seconds": node_seconds}
+    return event
 
 
 def day_finished(day: int, seconds: float, status: str = "complete") -> dict:
@@ -95,6 +98,45 @@ def test_days_compared_are_day_0_day_1_and_day_1_run_again(tmp_path):
     assert figures["steps"] == [
         {"step": "staging", "full_build_s": 100.0, "increment_s": 50.0, "nothing_new_s": 45.0},
         {"step": "marts", "full_build_s": None, "increment_s": 30.0, "nothing_new_s": 28.0},
+    ]
+
+
+def test_node_seconds_add_up_over_a_days_steps_and_its_counted_attempts(tmp_path):
+    def kinds(**figures: tuple[int, float]) -> dict:
+        return {kind.replace("_", " "): {"nodes": n, "seconds": s} for kind, (n, s) in figures.items()}
+
+    events = [
+        step_event(0, "staging", 100.0, kinds(data_tests=(10, 20.0), incremental=(5, 60.0))),
+        step_event(0, "marts", 80.0, kinds(data_tests=(4, 10.0), tables=(2, 50.0))),
+        day_finished(0, 200.0),
+        # killed after staging, then resumed: only the resumed attempt's figures count
+        step_event(1, "staging", 55.0, kinds(data_tests=(10, 9.0), incremental=(5, 99.0))),
+        step_event(1, "staging", 50.0, kinds(data_tests=(10, 8.0), incremental=(5, 12.0))),
+        step_event(1, "marts", 30.0, kinds(data_tests=(4, 3.5), tables=(2, 15.25))),
+        day_finished(1, 90.0),
+    ]
+    run_log = tmp_path / "run_log.jsonl"
+    run_log.write_text("\n".join(json.dumps(event) for event in events) + "\n", encoding="utf-8")
+    figures = day_durations(run_log)
+    assert figures["node_seconds"] == [
+        {
+            "kind": "tables",
+            "full_build_s": {"nodes": 2, "seconds": 50.0},
+            "increment_s": {"nodes": 2, "seconds": 15.25},
+            "nothing_new_s": None,
+        },
+        {
+            "kind": "incremental",
+            "full_build_s": {"nodes": 5, "seconds": 60.0},
+            "increment_s": {"nodes": 5, "seconds": 12.0},
+            "nothing_new_s": None,
+        },
+        {
+            "kind": "data tests",
+            "full_build_s": {"nodes": 14, "seconds": 30.0},
+            "increment_s": {"nodes": 14, "seconds": 11.5},
+            "nothing_new_s": None,
+        },
     ]
 
 

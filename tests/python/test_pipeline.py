@@ -217,6 +217,33 @@ def test_run_log_ignores_a_line_cut_short_by_a_crash(tmp_path):
     assert [(e["event"], e["step"], e["status"]) for e in events] == [("step", "load", "running")]
 
 
+def test_node_seconds_are_counted_by_materialization_and_quick_tests_apart():
+    def result(resource_type: str, seconds: float, materialized: str | None = None) -> SimpleNamespace:
+        config = SimpleNamespace(materialized=materialized)
+        node = SimpleNamespace(name="node", resource_type=resource_type, config=config)
+        return SimpleNamespace(node=node, status="success", message="OK", execution_time=seconds)
+
+    execution = SimpleNamespace(
+        results=[
+            result("model", 2.5, "incremental"),
+            result("model", 1.25, "incremental"),
+            result("model", 3.0, "table"),
+            result("test", 0.5),
+            result("test", 0.1),
+            result("test", 0.04),
+            result("test", 0.03),
+            result("operation", 0.01),
+        ]
+    )
+    assert summarise(execution, manifest=None).node_seconds == {
+        "models (incremental)": {"nodes": 2, "seconds": 3.75},
+        "models (table)": {"nodes": 1, "seconds": 3.0},
+        "data tests": {"nodes": 2, "seconds": 0.6},
+        "data tests (under 0.1 s)": {"nodes": 2, "seconds": 0.07},
+        "hooks": {"nodes": 1, "seconds": 0.01},
+    }
+
+
 def test_warned_nodes_are_named_on_the_terminal_and_failures_stay_apart():
     def result(name: str, resource_type: str, status: str, message: str) -> SimpleNamespace:
         node = SimpleNamespace(name=name, resource_type=resource_type, depends_on=SimpleNamespace(nodes=[]))
@@ -410,6 +437,13 @@ def test_a_day_runs_every_step_in_order_and_logs_it(warehouse, reference):
     seconds = [node["seconds"] for node in slowest]
     assert 0 < len(slowest) <= 10 and seconds == sorted(seconds, reverse=True), slowest
     assert {node["resource_type"] for node in slowest} <= {"model", "test"}, slowest
+    # ... and all of it by kind of node: every node the step ran, each counted once.
+    by_kind = staging["counts"]["node_seconds"]
+    assert sum(kind["nodes"] for kind in by_kind.values()) == sum(
+        sum(statuses.values()) for statuses in staging["counts"]["nodes"].values()
+    ), by_kind
+    assert {"models (incremental)", "models (table)", "models (view)", "data tests"} <= set(by_kind), by_kind
+    assert sum(kind["seconds"] for kind in by_kind.values()) >= sum(seconds) - 0.1, by_kind
     # dbt's own node-by-node log is kept in the log folder although its terminal output is off.
     assert "OK created" in (warehouse.root / "logs" / "dbt.log").read_text(), "dbt.log has no node lines"
     assert f"day 1/1  [{names.index('snapshot') + 1}/{len(names)}] snapshots ... ok" in run.output

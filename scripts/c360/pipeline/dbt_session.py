@@ -27,6 +27,11 @@ FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
 WARNED_STATUSES = frozenset({"warn"})
 # How many of a command's slowest nodes its summary keeps (for the run log).
 SLOWEST_NODES_KEPT = 10
+# A data test quicker than this is mostly dbt's own work per node (compiling, connecting,
+# logging) rather than SQL; the summary counts such tests apart.
+QUICK_TEST_SECONDS = 0.1
+# What node_seconds calls the resource types that are not models or data tests.
+TIMING_KINDS = {"operation": "hooks", "source": "source freshness checks", "unit_test": "unit tests"}
 
 
 class DbtCommandError(C360Error):
@@ -61,6 +66,9 @@ class DbtOutcome:
     snapshots: list[str] = field(default_factory=list)
     # (seconds, resource type, name) of the nodes that took longest, longest first.
     slowest: list[tuple[float, str, str]] = field(default_factory=list)
+    # kind of node (timing_kind) -> {"nodes": how many, "seconds": their seconds together},
+    # the kinds with most seconds first: where the command's time went, all of it.
+    node_seconds: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def count(self, resource_type: str, *statuses: str) -> int:
         by_status = self.counts.get(resource_type, {})
@@ -212,6 +220,22 @@ def _kind(node) -> str:
     return str(getattr(node.resource_type, "value", node.resource_type))
 
 
+def timing_kind(node, seconds: float) -> str:
+    """What a node's seconds count under in ``DbtOutcome.node_seconds``.
+
+    Models by materialization (a table is rebuilt whole, an incremental model compares and
+    writes what changed); data tests by whether they took QUICK_TEST_SECONDS, under which the
+    time is dbt's per-node work more than the test's SQL.
+    """
+    resource_type = _kind(node)
+    if resource_type == "model":
+        materialized = getattr(getattr(node, "config", None), "materialized", None)
+        return f"models ({materialized})" if materialized else "models"
+    if resource_type == "test":
+        return f"data tests (under {QUICK_TEST_SECONDS} s)" if seconds < QUICK_TEST_SECONDS else "data tests"
+    return TIMING_KINDS.get(resource_type, f"{resource_type}s")
+
+
 @contextmanager
 def _environment(values: dict[str, str]) -> Iterator[None]:
     saved = {name: os.environ.get(name) for name in values}
@@ -237,11 +261,16 @@ def summarise(execution, manifest) -> DbtOutcome:
     outcome = DbtOutcome(success=True)
     counts: dict[str, Counter] = {}
     timings = []
+    by_kind: dict[str, dict[str, float]] = {}
     for result in getattr(execution, "results", None) or ():
         node = result.node
         resource_type = _kind(node)
         status = str(getattr(result.status, "value", result.status))
-        timings.append((round(float(getattr(result, "execution_time", 0) or 0), 2), resource_type, node.name))
+        seconds = float(getattr(result, "execution_time", 0) or 0)
+        timings.append((round(seconds, 2), resource_type, node.name))
+        kind = by_kind.setdefault(timing_kind(node, seconds), {"nodes": 0, "seconds": 0.0})
+        kind["nodes"] += 1
+        kind["seconds"] += seconds
         counts.setdefault(resource_type, Counter())[status] += 1
         if resource_type == "snapshot" and status == "success":
             outcome.snapshots.append(node.name)
@@ -256,6 +285,10 @@ def summarise(execution, manifest) -> DbtOutcome:
             (outcome.problems if status in FAILED_STATUSES else outcome.warnings).append(problem)
     outcome.counts = {kind: dict(sorted(statuses.items())) for kind, statuses in sorted(counts.items())}
     outcome.slowest = sorted(timings, reverse=True)[:SLOWEST_NODES_KEPT]
+    outcome.node_seconds = {
+        kind: {"nodes": totals["nodes"], "seconds": round(totals["seconds"], 2)}
+        for kind, totals in sorted(by_kind.items(), key=lambda item: (-item[1]["seconds"], item[0]))
+    }
     return outcome
 
 

@@ -384,6 +384,8 @@ class Pipeline:
                 {"seconds": seconds, "resource_type": kind, "name": name}
                 for seconds, kind, name in outcome.slowest
             ]
+        if outcome.node_seconds:
+            result.counts["node_seconds"] = outcome.node_seconds
         # Snapshots are taken in two steps (those of marts after the marts): each counts its own.
         if outcome.success and outcome.snapshots:
             versions = self.dbt.snapshot_versions_at(history_recorded_at(day), outcome.snapshots)
