@@ -68,18 +68,48 @@
 {% endmacro %}
 
 
-{% macro identity_identifier_versions() %}
+{% macro identity_identifier_versions(record_filter='true') %}
     {#- The version of every record's identifiers, as a parenthesised query:
         when the record's row was written, and the digest of the identifier
         rules seed. int_identity_identifiers_unpivoted stores the same on each
-        row. -#}
+        row. `record_filter`: a predicate on an unqualified record_key. -#}
     (
         select
             record_key,
             built_at as record_built_at,
             {{ customer360.seeds_fingerprint(customer360.identifier_rule_seeds()) }} as identifier_rules_fingerprint
         from {{ ref('int_identity_records_unioned') }}
+        where {{ record_filter }}
     )
+{%- endmacro %}
+
+
+{% macro identifiers_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        int_identity_identifiers_unpivoted's pre-hook: the records written or
+        deleted since the model last wrote. Complete while the records' log
+        covers that time and the identifier rules are those the rows store. -#}
+    {%- set records = ref('int_identity_records_unioned') -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set changed_records -%}
+        select record_key from {{ records }} where built_at > {{ since }}
+        union
+        {{ customer360.deletions_since(records, ['record_key'], since) }}
+    {%- endset -%}
+    {%- set rules_stand -%}
+        not exists (
+            select 1
+            from {{ this }}
+            where
+                identifier_rules_fingerprint
+                <> {{ customer360.seeds_fingerprint(customer360.identifier_rule_seeds()) }}
+        )
+    {%- endset -%}
+    {{ return({
+        'keys': changed_records,
+        'versions': customer360.identity_identifier_versions(customer360.is_changed_key(['record_key'])),
+        'complete': customer360.deletion_log_covers(records, since) ~ ' and ' ~ rules_stand,
+    }) }}
 {%- endmacro %}
 
 
@@ -91,11 +121,13 @@
 {% endmacro %}
 
 
-{% macro identifier_value_versions() %}
+{% macro identifier_value_versions(value_filter='true') %}
     {#- The version of every identifier value, as a parenthesised query: a
         fingerprint of the identifier rows that carry it (see
         identifier_version_columns) and the digest of the guard rule seeds.
-        int_identity_identifiers_guarded stores the same on each row. -#}
+        int_identity_identifiers_guarded stores the same on each row.
+        `value_filter`: a predicate on unqualified identifier_type and
+        identifier_value, applied before the grouping. -#}
     (
         select
             identifier_type,
@@ -104,8 +136,38 @@
                 as identifier_rows_fingerprint,
             {{ customer360.seeds_fingerprint(customer360.guard_rule_seeds()) }} as guard_rules_fingerprint
         from {{ ref('int_identity_identifiers_unpivoted') }}
+        where {{ value_filter }}
         group by identifier_type, identifier_value
     )
+{%- endmacro %}
+
+
+{% macro identifier_values_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        int_identity_identifiers_guarded's pre-hook: the values of the
+        identifier rows written or deleted since the model last wrote.
+        Complete while the identifier rows' log covers that time and the
+        guard rules are those the rows store. -#}
+    {%- set identifiers = ref('int_identity_identifiers_unpivoted') -%}
+    {%- set value_columns = ['identifier_type', 'identifier_value'] -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set changed_values -%}
+        select identifier_type, identifier_value from {{ identifiers }} where built_at > {{ since }}
+        union
+        {{ customer360.deletions_since(identifiers, value_columns, since) }}
+    {%- endset -%}
+    {%- set rules_stand -%}
+        not exists (
+            select 1
+            from {{ this }}
+            where guard_rules_fingerprint <> {{ customer360.seeds_fingerprint(customer360.guard_rule_seeds()) }}
+        )
+    {%- endset -%}
+    {{ return({
+        'keys': changed_values,
+        'versions': customer360.identifier_value_versions(customer360.is_changed_key(value_columns)),
+        'complete': customer360.deletion_log_covers(identifiers, since) ~ ' and ' ~ rules_stand,
+    }) }}
 {%- endmacro %}
 
 

@@ -38,6 +38,7 @@
                 'customer_id_created_at': 'customer_id_created_at',
             },
             assigned_record_versions(),
+            changes=assigned_records_changed_since_built(),
         ) }}",
     )
 }}
@@ -98,7 +99,8 @@ final as (
 
     select
         joined.*,
-        {{ row_hash(fingerprinted_columns) }} as record_hash
+        {{ row_hash(fingerprinted_columns) }} as record_hash,
+        {{ run_started_at_second() }} as built_at
     from joined
 
 )

@@ -28,6 +28,7 @@
                 'guard_rules_fingerprint': 'guard_rules_fingerprint',
             },
             identifier_value_versions(),
+            changes=identifier_values_changed_since_built(),
         ) }}",
     )
 }}
@@ -339,7 +340,8 @@ final as (
         guard_reason is null as is_usable_for_matching,
         anchor_record_key,
         identifier_rows_fingerprint,
-        {{ seeds_fingerprint(guard_rule_seeds()) }} as guard_rules_fingerprint
+        {{ seeds_fingerprint(guard_rule_seeds()) }} as guard_rules_fingerprint,
+        {{ run_started_at_second() }} as built_at
     from judged
 
 )

@@ -45,6 +45,8 @@
             ['record_key'],
             {'record_built_at': 'record_built_at', 'identifier_rules_fingerprint': 'identifier_rules_fingerprint'},
             identity_identifier_versions(),
+            changes=identifiers_changed_since_built(),
+            deletion_log_columns=['identifier_type', 'identifier_value'],
         ) }}",
     )
 }}

@@ -28,6 +28,7 @@
                 'name_key_rules_fingerprint': 'name_key_rules_fingerprint',
             },
             identity_record_versions(),
+            deletion_log_columns=['record_key'],
         ) }}",
     )
 }}

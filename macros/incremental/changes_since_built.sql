@@ -1,0 +1,174 @@
+{#
+    Changes since built: a model built by version can find the keys whose
+    version may have changed since its own last build from what its inputs
+    record, instead of computing every key's version and comparing it with
+    every row (macros/incremental/rows_by_version.sql). An input records its
+    changes in two ways:
+
+    - the rows it writes carry the run that wrote them (`built_at`,
+      run_started_at_second), so the keys it wrote since are a filter on a
+      stamp;
+    - the rows it deletes go to its deletion log (`<model>__deletions`), with
+      the columns its readers look them up by and the run that deleted them:
+      a key that only loses rows, or leaves the input, is found there.
+
+    The reader then compares the versions of those keys alone, those changed
+    after its own latest `built_at`: a stamp is the invocation's start to the
+    second, its own build saw what its inputs wrote earlier in the same
+    invocation, and a later invocation starts in a later second (one run over
+    the same models at a time). Taking in too many keys costs time and
+    changes nothing, since a key whose version stands keeps its rows; missing
+    one would keep an outdated row.
+    So the reader falls back to comparing every key whenever the record may
+    be incomplete: the log starts with a row stamped with the run that
+    created it, and a log that starts after the reader's last build (the
+    input was rebuilt whole since, or kept no log then), a missing log, an
+    empty reader, or rules (seeds) changed since, all mean the full
+    comparison. See docs/identity_resolution.md, "Built by version".
+#}
+
+{% macro deletion_log(relation) %}
+    {#- The deletion log of the model stored in `relation`: a table beside it,
+        `<model>__deletions`. -#}
+    {{- return(api.Relation.create(
+        database=relation.database,
+        schema=relation.schema,
+        identifier=relation.identifier ~ '__deletions',
+        type='table',
+    )) -}}
+{%- endmacro %}
+
+
+{% macro start_deletion_log(logged_columns) %}
+    {#- Pre-hook part, for a model whose readers follow its deletions. The log
+        starts with a start row (logged columns null): nothing before its
+        stamp can be told from the log. A full build makes a new log,
+        started with this run; an incremental build makes one the same way if
+        it is missing (a warehouse built before the model kept one), and drops
+        the entries older than var deletion_log_days, moving the start row to
+        that cutoff: a reader that built before it compares every key, as it
+        must. Logged values are kept as text, so that the log can be made
+        before the model's table exists. -#}
+    {%- set log = customer360.deletion_log(this) -%}
+    {%- set cutoff = dbt.dateadd('day', -(var('deletion_log_days') | int), customer360.run_started_at_second()) -%}
+    {%- if not is_incremental() %}
+    drop table if exists {{ log }};
+    {%- endif %}
+    create table if not exists {{ log }} (
+        {%- for column in logged_columns %}
+        {{ column }} {{ dbt.type_string() }},
+        {%- endfor %}
+        deleted_at {{ dbt.type_timestamp() }}
+    );
+    {{ customer360.insert_deletion_log_start(log, logged_columns, customer360.run_started_at_second(), 'true') }};
+    {%- if is_incremental() %}
+    delete from {{ log }} where deleted_at < {{ cutoff }};
+    {{ customer360.insert_deletion_log_start(log, logged_columns, cutoff, logged_columns[0] ~ ' is null') }}
+    {%- endif %}
+{%- endmacro %}
+
+
+{% macro insert_deletion_log_start(log, logged_columns, started_at, unless) %}
+    {#- The start row of a deletion log, stamped `started_at`, unless a row
+        of the log passes `unless`. -#}
+    insert into {{ log }} ({{ logged_columns | join(', ') }}, deleted_at)
+    select
+        {%- for column in logged_columns %}
+        cast(null as {{ dbt.type_string() }}),
+        {%- endfor %}
+        {{ started_at }}
+    where not exists (select 1 from {{ log }} where {{ unless }})
+{%- endmacro %}
+
+
+{% macro record_deletions(key_columns, logged_columns) %}
+    {#- Pre-hook part, before the delete of delete_rows_of_outdated_versions:
+        the rows about to go, as the logged columns of each and this run. -#}
+    insert into {{ customer360.deletion_log(this) }} ({{ logged_columns | join(', ') }}, deleted_at)
+    select distinct
+        {%- for column in logged_columns %}
+        cast(built.{{ column }} as {{ dbt.type_string() }}),
+        {%- endfor %}
+        {{ customer360.run_started_at_second() }}
+    from {{ this }} as built
+    where ({% for column in key_columns %}built.{{ column }}{{ ', ' if not loop.last }}{% endfor %}) in (
+        select
+            {%- for column in key_columns %}
+            keys_to_build.{{ column }}{{ ',' if not loop.last }}
+            {%- endfor %}
+        from {{ customer360.keys_to_build_relation() }} as keys_to_build
+        where keys_to_build.is_outdated
+    )
+{%- endmacro %}
+
+
+{% macro deletions_since(relation, logged_columns, since) %}
+    {#- The logged columns of the rows deleted from `relation` after
+        `since` (a timestamp expression), as a query without the log's start
+        row. -#}
+    select {{ logged_columns | join(', ') }}
+    from {{ customer360.deletion_log(relation) }}
+    where
+        deleted_at > {{ since }}
+        and {{ logged_columns[0] }} is not null
+{%- endmacro %}
+
+
+{% macro deletion_log_covers(relation, since) %}
+    {#- A boolean expression: true when the deletion log of `relation` holds
+        every deletion after `since`: it started no later.
+        False when the log is missing (looked up in dbt's cache of the
+        warehouse, which a log made earlier in the same invocation is not in:
+        that too means the full comparison). -#}
+    {%- set log = customer360.deletion_log(relation) -%}
+    {%- if not execute or adapter.get_relation(database=log.database, schema=log.schema, identifier=log.identifier) is none -%}
+        {{- return('false') -}}
+    {%- endif -%}
+    {{- return('coalesce((select min(deleted_at) from ' ~ log ~ ') <= ' ~ since ~ ', false)') -}}
+{%- endmacro %}
+
+
+{% macro latest_stamp(relation, column) %}
+    {#- The latest value of a stamp column in `relation`, read when the hook
+        is rendered and given as a timestamp literal, so that a filter on a
+        stamp can skip the blocks of older rows, which a subquery would not
+        let the engine do; before every possible stamp when the table is
+        empty. Outside execution, and where the model is not built
+        incrementally (its table may not exist yet, and the value is not
+        read), the same as a subquery (latest_mark). -#}
+    {%- if not execute or not is_incremental() -%}
+        {{- return(customer360.latest_mark(relation, column)) -}}
+    {%- endif -%}
+    {%- set latest = run_query(
+        'select cast(' ~ customer360.latest_mark(relation, column) ~ ' as ' ~ dbt.type_string() ~ ')'
+    ).columns[0].values()[0] -%}
+    {{- return("cast('" ~ latest ~ "' as " ~ dbt.type_timestamp() ~ ")") -}}
+{%- endmacro %}
+
+
+{% macro changed_keys_relation() %}
+    {#- The temporary relation holding the keys a model's build compares
+        (changes_since_built), named after the model like keys_to_build. -#}
+    {{- return(this.identifier ~ '__changed_keys') -}}
+{%- endmacro %}
+
+
+{% macro is_changed_key(key_columns) %}
+    {#- A predicate on unqualified key columns: the key is one of those in
+        changed_keys_relation. For the filter argument of a version query. -#}
+    ({{ key_columns | join(', ') }}) in (
+        select {{ key_columns | join(', ') }}
+        from {{ customer360.changed_keys_relation() }}
+    )
+{%- endmacro %}
+
+
+{% macro changes_are_complete(changes) %}
+    {#- Whether the record of changes a model was given can stand for a
+        comparison of every key: evaluates its `complete` expression. -#}
+    {%- if not execute -%}
+        {{- return(false) -}}
+    {%- endif -%}
+    {%- set result = run_query('select case when ' ~ changes.complete ~ ' then 1 else 0 end') -%}
+    {{- return(result.columns[0].values()[0] == 1) -}}
+{%- endmacro %}
