@@ -1,7 +1,7 @@
 {#
-    int_customer_records_assigned is built by version
-    (macros/incremental/rows_by_version.sql): this file says what its version
-    is, in the pre-hook's terms.
+    int_customer_records_assigned, and bridge_customer_source_records which
+    copies it, are built by version (macros/incremental/rows_by_version.sql):
+    this file says what their versions are, in the pre-hook's terms.
 #}
 
 {% macro assigned_record_versions(record_filter='true') %}
@@ -49,5 +49,52 @@
         'keys': changed_records,
         'versions': customer360.assigned_record_versions(customer360.is_changed_key(['record_key'])),
         'complete': customer360.deletion_log_covers(records, since),
+    }) }}
+{%- endmacro %}
+
+
+{% macro bridge_version_columns() %}
+    {#- What a bridge row is copied from, besides its record: the customer and
+        when the record was observed (as text, never null, so that versions
+        compare by plain equality). -#}
+    {{- return({
+        'customer_id': 'customer_id',
+        'observed_at_version': "coalesce(cast(observed_at as " ~ dbt.type_string() ~ "), '')",
+    }) -}}
+{% endmacro %}
+
+
+{% macro bridge_record_versions(record_filter='true') %}
+    {#- The version of every row of bridge_customer_source_records, as a
+        parenthesised query (bridge_version_columns, from
+        int_customer_records_assigned). `record_filter`: a predicate on an
+        unqualified record_key. -#}
+    (
+        select
+            record_key,
+            customer_id,
+            coalesce(cast(observed_at as {{ dbt.type_string() }}), '') as observed_at_version
+        from {{ ref('int_customer_records_assigned') }}
+        where {{ record_filter }}
+    )
+{%- endmacro %}
+
+
+{% macro bridge_records_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        bridge_customer_source_records' pre-hook: the records that
+        int_customer_records_assigned wrote or deleted since the bridge last
+        wrote. Complete while that model's deletion log covers the time. -#}
+    {%- set assigned_records = ref('int_customer_records_assigned') -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set changed_records -%}
+        select record_key from {{ assigned_records }} where built_at > {{ since }}
+        union
+        {{ customer360.deletions_since(assigned_records, ['record_key'], since) }}
+    {%- endset -%}
+    {{ return({
+        'keys': changed_records,
+        'versions': customer360.bridge_record_versions(customer360.is_changed_key(['record_key'])),
+        'complete': customer360.deletion_log_covers(assigned_records, since),
     }) }}
 {%- endmacro %}

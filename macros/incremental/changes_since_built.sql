@@ -102,14 +102,14 @@
 {%- endmacro %}
 
 
-{% macro deletions_since(relation, logged_columns, since) %}
+{% macro deletions_since(relation, logged_columns, since, inclusive=false) %}
     {#- The logged columns of the rows deleted from `relation` after
-        `since` (a timestamp expression), as a query without the log's start
-        row. -#}
+        `since` (a timestamp expression; at or after it with `inclusive`), as
+        a query without the log's start row. -#}
     select {{ logged_columns | join(', ') }}
     from {{ customer360.deletion_log(relation) }}
     where
-        deleted_at > {{ since }}
+        deleted_at {{ '>=' if inclusive else '>' }} {{ since }}
         and {{ logged_columns[0] }} is not null
 {%- endmacro %}
 

@@ -86,6 +86,7 @@ CHANGES_READERS = (
     "int_identity_identifiers_unpivoted",
     "int_identity_identifiers_guarded",
     "int_customer_records_assigned",
+    "bridge_customer_source_records",
 )
 WRITE_MARKS = (
     "built_at",
@@ -104,6 +105,8 @@ PER_CUSTOMER_MARTS = (
     ("marts", "fct_customer_channel_engagements"),
     ("marts", "fct_customer_category_affinities"),
 )
+# Marts built by version per source record: (schema suffix, model).
+PER_RECORD_MARTS = (("marts", "bridge_customer_source_records"),)
 # Marts that a customer mart reads and that are rebuilt whole.
 WHOLE_MART_INPUTS = ("+dim_products",)
 FACT_COLUMNS = {
@@ -626,9 +629,9 @@ def built_by_version_tables(fetch: Callable[[str], list[tuple]], schema: str) ->
     return tables_without_write_marks(fetch, schema, BUILT_BY_VERSION_MODELS)
 
 
-def customer_mart_tables(fetch: Callable[[str], list[tuple]], marts_schema: str) -> dict[str, list[tuple]]:
+def incremental_mart_tables(fetch: Callable[[str], list[tuple]], marts_schema: str) -> dict[str, list[tuple]]:
     tables = {}
-    for suffix, name in PER_CUSTOMER_MARTS:
+    for suffix, name in PER_CUSTOMER_MARTS + PER_RECORD_MARTS:
         tables.update(tables_without_write_marks(fetch, marts_schema.replace("marts", suffix), (name,)))
     return tables
 
@@ -782,7 +785,7 @@ def run_scenario(
     incremental_golden = golden_record_tables(fetch, intermediate_schema)
     incremental_by_version = built_by_version_tables(fetch, intermediate_schema)
     incremental_facts = fact_tables(fetch, marts_schema)
-    incremental_marts = customer_mart_tables(fetch, marts_schema)
+    incremental_marts = incremental_mart_tables(fetch, marts_schema)
     writes = fetch(
         f"select customer_resolved_at, count(*) from {marts_schema}.fct_customer_interactions "
         "group by customer_resolved_at order by customer_resolved_at"
@@ -797,6 +800,13 @@ def run_scenario(
     assert len(record_writes) == 3 and record_writes[-1][1] < sum(count for _, count in record_writes) / 4, (
         f"each build after the first rewrites only the identity records whose version changed: {record_writes}"
     )
+    bridge_writes = fetch(
+        f"select built_at, count(*) from {marts_schema}.bridge_customer_source_records "
+        "group by built_at order by built_at"
+    )
+    assert len(bridge_writes) == 3 and bridge_writes[-1][1] < sum(count for _, count in bridge_writes) / 4, (
+        f"each build after the first rewrites only the bridge rows of changed records: {bridge_writes}"
+    )
     build("--full-refresh")
     rebuilt = base_tables(fetch, staging_schema)
     for name, rows in rebuilt.items():
@@ -804,7 +814,7 @@ def run_scenario(
     assert_same_rows(incremental_by_version, built_by_version_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_golden, golden_record_tables(fetch, intermediate_schema))
     assert_same_rows(incremental_facts, fact_tables(fetch, marts_schema))
-    assert_same_rows(incremental_marts, customer_mart_tables(fetch, marts_schema))
+    assert_same_rows(incremental_marts, incremental_mart_tables(fetch, marts_schema))
 
 
 @pytest.fixture(scope="module")
@@ -831,9 +841,9 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
     old_hashes = set(fetch(email_hashes))
     run_dbt(["run", "--select", "dim_customers"], rotated, tmp_path)
     assert old_hashes and not old_hashes & set(fetch(email_hashes)), "every hash is made with the new key"
-    built = customer_mart_tables(fetch, "main_marts")["dim_customers"]
+    built = incremental_mart_tables(fetch, "main_marts")["dim_customers"]
     run_dbt(["run", "--select", "dim_customers", "--full-refresh"], rotated, tmp_path)
-    assert customer_mart_tables(fetch, "main_marts")["dim_customers"] == built
+    assert incremental_mart_tables(fetch, "main_marts")["dim_customers"] == built
 
     # A table from before fingerprints became numbers: its text fingerprints would never match a
     # new row's, so the next incremental build must stop and ask for a rebuild instead.
