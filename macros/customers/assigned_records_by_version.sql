@@ -39,9 +39,7 @@
     {%- set records = ref('int_identity_records_unioned') -%}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
     {%- set changed_records -%}
-        select record_key from {{ records }} where built_at > {{ since }}
-        union
-        {{ customer360.deletions_since(records, ['record_key'], since) }}
+        {{ customer360.written_or_deleted_since(records, ['record_key'], since) }}
         union
         select record_key from {{ ref('int_identity_customer_ids_assigned') }} where assigned_at > {{ since }}
     {%- endset -%}
@@ -87,13 +85,8 @@
         wrote. Complete while that model's deletion log covers the time. -#}
     {%- set assigned_records = ref('int_customer_records_assigned') -%}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
-    {%- set changed_records -%}
-        select record_key from {{ assigned_records }} where built_at > {{ since }}
-        union
-        {{ customer360.deletions_since(assigned_records, ['record_key'], since) }}
-    {%- endset -%}
     {{ return({
-        'keys': changed_records,
+        'keys': customer360.written_or_deleted_since(assigned_records, ['record_key'], since),
         'versions': customer360.bridge_record_versions(customer360.is_changed_key(['record_key'])),
         'complete': customer360.deletion_log_covers(assigned_records, since),
     }) }}

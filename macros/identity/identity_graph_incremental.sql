@@ -91,11 +91,6 @@
         covers that time and the identifier rules are those the rows store. -#}
     {%- set records = ref('int_identity_records_unioned') -%}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
-    {%- set changed_records -%}
-        select record_key from {{ records }} where built_at > {{ since }}
-        union
-        {{ customer360.deletions_since(records, ['record_key'], since) }}
-    {%- endset -%}
     {%- set rules_stand -%}
         not exists (
             select 1
@@ -106,7 +101,7 @@
         )
     {%- endset -%}
     {{ return({
-        'keys': changed_records,
+        'keys': customer360.written_or_deleted_since(records, ['record_key'], since),
         'versions': customer360.identity_identifier_versions(customer360.is_changed_key(['record_key'])),
         'complete': customer360.deletion_log_covers(records, since) ~ ' and ' ~ rules_stand,
     }) }}
@@ -151,11 +146,6 @@
     {%- set identifiers = ref('int_identity_identifiers_unpivoted') -%}
     {%- set value_columns = ['identifier_type', 'identifier_value'] -%}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
-    {%- set changed_values -%}
-        select identifier_type, identifier_value from {{ identifiers }} where built_at > {{ since }}
-        union
-        {{ customer360.deletions_since(identifiers, value_columns, since) }}
-    {%- endset -%}
     {%- set rules_stand -%}
         not exists (
             select 1
@@ -164,7 +154,7 @@
         )
     {%- endset -%}
     {{ return({
-        'keys': changed_values,
+        'keys': customer360.written_or_deleted_since(identifiers, value_columns, since),
         'versions': customer360.identifier_value_versions(customer360.is_changed_key(value_columns)),
         'complete': customer360.deletion_log_covers(identifiers, since) ~ ' and ' ~ rules_stand,
     }) }}

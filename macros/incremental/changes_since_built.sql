@@ -114,6 +114,16 @@
 {%- endmacro %}
 
 
+{% macro written_or_deleted_since(relation, columns, since) %}
+    {#- A query of `columns` of the rows of `relation` written after `since`
+        (its `built_at`) and of those its deletion log holds since: the keys a
+        reader of `relation` may see changed. -#}
+    select {{ columns | join(', ') }} from {{ relation }} where built_at > {{ since }}
+    union
+    {{ customer360.deletions_since(relation, columns, since) }}
+{%- endmacro %}
+
+
 {% macro deletion_log_covers(relation, since) %}
     {#- A boolean expression: true when the deletion log of `relation` holds
         every deletion after `since`: it started no later.
