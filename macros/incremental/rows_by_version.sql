@@ -36,8 +36,9 @@
         keys alone, filtered by is_changed_key) and `complete` (a boolean
         expression: whether `keys` can be trusted), only those keys are
         compared when `complete` holds (the model stamps its rows with
-        `built_at`, from which the changes are read). With `deletion_log_columns`, the
-        model keeps a deletion log of those columns for its readers. -#}
+        `built_at`, from which the changes are read). With
+        `deletion_log_columns`, the model keeps a deletion log of those
+        columns for its readers. -#}
     {%- if deletion_log_columns %}
         {{ customer360.start_deletion_log(deletion_log_columns) }};
     {%- endif %}
