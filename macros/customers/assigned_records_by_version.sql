@@ -64,14 +64,16 @@
 
 {% macro bridge_record_versions(record_filter='true') %}
     {#- The version of every row of bridge_customer_source_records, as a
-        parenthesised query (bridge_version_columns, from
-        int_customer_records_assigned). `record_filter`: a predicate on an
-        unqualified record_key. -#}
+        parenthesised query: bridge_version_columns' expressions over
+        int_customer_records_assigned, whose columns the bridge copies under
+        the same names. `record_filter`: a predicate on an unqualified
+        record_key. -#}
     (
         select
             record_key,
-            customer_id,
-            coalesce(cast(observed_at as {{ dbt.type_string() }}), '') as observed_at_version
+            {%- for name, expression in customer360.bridge_version_columns().items() %}
+            {{ expression }} as {{ name }}{{ ',' if not loop.last }}
+            {%- endfor %}
         from {{ ref('int_customer_records_assigned') }}
         where {{ record_filter }}
     )

@@ -91,19 +91,11 @@
         covers that time and the identifier rules are those the rows store. -#}
     {%- set records = ref('int_identity_records_unioned') -%}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
-    {%- set rules_stand -%}
-        not exists (
-            select 1
-            from {{ this }}
-            where
-                identifier_rules_fingerprint
-                <> {{ customer360.seeds_fingerprint(customer360.identifier_rule_seeds()) }}
-        )
-    {%- endset -%}
     {{ return({
         'keys': customer360.written_or_deleted_since(records, ['record_key'], since),
         'versions': customer360.identity_identifier_versions(customer360.is_changed_key(['record_key'])),
-        'complete': customer360.deletion_log_covers(records, since) ~ ' and ' ~ rules_stand,
+        'complete': customer360.deletion_log_covers(records, since) ~ ' and '
+            ~ customer360.rules_stand('identifier_rules_fingerprint', customer360.identifier_rule_seeds()),
     }) }}
 {%- endmacro %}
 
@@ -146,17 +138,11 @@
     {%- set identifiers = ref('int_identity_identifiers_unpivoted') -%}
     {%- set value_columns = ['identifier_type', 'identifier_value'] -%}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
-    {%- set rules_stand -%}
-        not exists (
-            select 1
-            from {{ this }}
-            where guard_rules_fingerprint <> {{ customer360.seeds_fingerprint(customer360.guard_rule_seeds()) }}
-        )
-    {%- endset -%}
     {{ return({
         'keys': customer360.written_or_deleted_since(identifiers, value_columns, since),
         'versions': customer360.identifier_value_versions(customer360.is_changed_key(value_columns)),
-        'complete': customer360.deletion_log_covers(identifiers, since) ~ ' and ' ~ rules_stand,
+        'complete': customer360.deletion_log_covers(identifiers, since) ~ ' and '
+            ~ customer360.rules_stand('guard_rules_fingerprint', customer360.guard_rule_seeds()),
     }) }}
 {%- endmacro %}
 

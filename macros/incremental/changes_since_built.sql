@@ -124,6 +124,19 @@
 {%- endmacro %}
 
 
+{% macro rules_stand(fingerprint_column, seed_columns) %}
+    {#- A boolean expression: every row of the model being built stores, in
+        `fingerprint_column`, the seeds_fingerprint of `seed_columns` as they
+        are now (rules changed since would change every key's version, which
+        no input's record of changes shows). -#}
+    not exists (
+        select 1
+        from {{ this }}
+        where {{ fingerprint_column }} <> {{ customer360.seeds_fingerprint(seed_columns) }}
+    )
+{%- endmacro %}
+
+
 {% macro deletion_log_covers(relation, since) %}
     {#- A boolean expression: true when the deletion log of `relation` holds
         every deletion after `since`: it started no later.

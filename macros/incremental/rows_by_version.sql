@@ -44,8 +44,10 @@
     {%- endif %}
     {%- if is_incremental() -%}
         {{- customer360.stop_if_version_columns_missing(version_columns) }}
-        {#- changes are read since the latest built_at, the run stamp of the model's rows -#}
-        {{- customer360.stop_if_version_columns_missing({'built_at': 'built_at'} if changes is not none else {}) }}
+        {%- if changes is not none %}
+            {#- changes are read since the latest built_at, the run stamp of the model's rows -#}
+            {{- customer360.stop_if_version_columns_missing({'built_at': 'built_at'}) }}
+        {%- endif %}
         {%- set compare_changes_only = changes is not none and customer360.changes_are_complete(changes) %}
         {%- if changes is not none and execute %}
             {%- do log(this.identifier ~ (
