@@ -147,6 +147,30 @@
 {%- endmacro %}
 
 
+{% macro link_columns() %}
+    {#- The columns of a link, which are also its key. -#}
+    {{- return(['record_key', 'linked_record_key', 'link_kind', 'link_rule']) -}}
+{% endmacro %}
+
+
+{% macro delete_links_no_longer_made() %}
+    {#- Pre-hook of int_identity_links_unioned, built by row: compares every
+        link made now (identity_links) with the stored ones, a link being its
+        own key. The links no longer made are deleted, and logged by both ends
+        for the clusters; those not stored yet are left in keys_to_build for
+        the build to add. -#}
+    {%- if is_incremental() %}
+        {{- customer360.stop_if_version_columns_missing({'built_at': 'built_at'}) }}
+    {%- endif %}
+    {{ customer360.delete_rows_of_outdated_versions(
+        customer360.link_columns(),
+        {},
+        customer360.identity_links(),
+        deletion_log_columns=['record_key', 'linked_record_key'],
+    ) }}
+{% endmacro %}
+
+
 {% macro record_links_fingerprints(record_filter='true') %}
     {#- A parenthesised query: for every identity record with links that
         passes `record_filter` (a predicate on an unqualified record_key
@@ -178,21 +202,49 @@
 {%- endmacro %}
 
 
-{% macro record_link_versions() %}
+{% macro record_link_versions(record_filter='true') %}
     {#- The version of every record's place in the graph, as a parenthesised
         query: its record_links_fingerprints row (record_without_links_fingerprint
         for a record without links) and the number of label passes (var
         identity_label_passes). int_identity_clusters_resolved stores the same
-        on each row. -#}
+        on each row. `record_filter`: a predicate on an unqualified
+        record_key, applied to the records and to the link ends. -#}
     (
         select
             records.record_key,
             coalesce(linked.links_fingerprint, {{ customer360.record_without_links_fingerprint() }}) as links_fingerprint,
             {{ var('identity_label_passes') | int }} as label_passes
-        from {{ ref('int_identity_records_unioned') }} as records
-        left outer join {{ customer360.record_links_fingerprints() }} as linked
+        from (
+            select record_key
+            from {{ ref('int_identity_records_unioned') }}
+            where {{ record_filter }}
+        ) as records
+        left outer join {{ customer360.record_links_fingerprints(record_filter) }} as linked
             on records.record_key = linked.record_key
     )
+{%- endmacro %}
+
+
+{% macro record_links_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        int_identity_clusters_resolved's pre-hook: the records at either end
+        of a link written or deleted since the model last wrote, and the
+        records deleted since (a record that leaves the graph leaves its
+        cluster; a new one has no row and is built anyway). Complete while
+        both deletion logs cover that time and every row was computed with
+        the label passes of now. -#}
+    {%- set links = ref('int_identity_links_unioned') -%}
+    {%- set records = ref('int_identity_records_unioned') -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {{ return({
+        'keys': customer360.written_or_deleted_since(links, ['record_key'], since)
+            ~ ' union ' ~ customer360.written_or_deleted_since(links, ['linked_record_key'], since)
+            ~ ' union ' ~ customer360.deletions_since(records, ['record_key'], since),
+        'versions': customer360.record_link_versions(customer360.is_changed_key(['record_key'])),
+        'complete': customer360.deletion_log_covers(links, since) ~ ' and '
+            ~ customer360.deletion_log_covers(records, since) ~ ' and not exists (select 1 from ' ~ this
+            ~ ' where label_passes <> ' ~ (var('identity_label_passes') | int) ~ ')',
+    }) }}
 {%- endmacro %}
 
 
@@ -204,14 +256,28 @@
         reaches it, for a new link changes the links of both its ends. The
         build then computes the components of the records left without a row
         (those of the removed clusters, and new records) from their links,
-        which never lead outside them for the same reason. -#}
+        which never lead outside them for the same reason. Only the records
+        the links and records changed since the last build are compared
+        (record_links_changed_since_built), or every record when their record
+        of changes may be incomplete. -#}
     {%- if is_incremental() -%}
-        {{- customer360.stop_if_version_columns_missing({'links_fingerprint': 'links_fingerprint'}) }}
+        {{- customer360.stop_if_version_columns_missing({'links_fingerprint': 'links_fingerprint', 'built_at': 'built_at'}) }}
+        {%- set changes = customer360.record_links_changed_since_built() %}
+        {%- set compare_changes_only = customer360.changes_are_complete(changes) %}
+        {%- do customer360.log_comparison(compare_changes_only) %}
+        {%- set record_filter = customer360.is_changed_key(['record_key']) if compare_changes_only else 'true' %}
+        {%- if compare_changes_only %}
+        {{ customer360.create_session_table(customer360.changed_keys_relation(), changes['keys']) }};
+        {%- endif %}
         delete from {{ this }}
         where cluster_key in (
             select built.cluster_key
-            from {{ this }} as built
-            left outer join {{ customer360.record_link_versions() }} as current_versions
+            from (
+                select record_key, cluster_key, links_fingerprint, label_passes
+                from {{ this }}
+                where {{ record_filter }}
+            ) as built
+            left outer join {{ changes['versions'] if compare_changes_only else customer360.record_link_versions() }} as current_versions
                 on
                     built.record_key = current_versions.record_key
                     and built.links_fingerprint = current_versions.links_fingerprint

@@ -186,6 +186,17 @@
 {%- endmacro %}
 
 
+{% macro log_comparison(compare_changes_only) %}
+    {#- dbt's log line saying which way a reader of changes compares. -#}
+    {%- if execute %}
+        {%- do log(this.identifier ~ (
+            ': comparing the versions of the keys changed since its last build' if compare_changes_only
+            else ': comparing the versions of every key (its inputs do not record every change since its last build)'
+        ), info=true) %}
+    {%- endif %}
+{%- endmacro %}
+
+
 {% macro changes_are_complete(changes) %}
     {#- Whether the record of changes a model was given can stand for a
         comparison of every key: evaluates its `complete` expression. -#}

@@ -17,7 +17,9 @@
         there differs. `version_columns` maps each version column's name in
         `current_versions` to its expression over the model's own columns;
         versions are never null, so that the comparison is a plain equality,
-        which every engine can hash. With many_rows_per_key the model's rows
+        which every engine can hash. A model whose rows are their own key
+        (int_identity_links_unioned) has no version columns: a row stands
+        while current_versions still has it. With many_rows_per_key the model's rows
         are reduced to distinct keys and versions first, so that the join is
         as large as the keys, not the rows.
 
@@ -49,11 +51,8 @@
             {{- customer360.stop_if_version_columns_missing({'built_at': 'built_at'}) }}
         {%- endif %}
         {%- set compare_changes_only = changes is not none and customer360.changes_are_complete(changes) %}
-        {%- if changes is not none and execute %}
-            {%- do log(this.identifier ~ (
-                ': comparing the versions of the keys changed since its last build' if compare_changes_only
-                else ': comparing the versions of every key (its inputs do not record every change since its last build)'
-            ), info=true) %}
+        {%- if changes is not none %}
+            {%- do customer360.log_comparison(compare_changes_only) %}
         {%- endif %}
         {%- if compare_changes_only %}
         {{ customer360.create_session_table(customer360.changed_keys_relation(), changes['keys']) }};
@@ -97,9 +96,9 @@
         current_versions.{{ key_columns[0] }} is null as is_outdated
     from (
         select{{ ' distinct' if many_rows_per_key }}
-            {{ key_columns | join(', ') }},
-            {%- for name, expression in version_columns.items() %}
-            {{ expression }} as {{ name }}{% if not loop.last %},{% endif %}
+            {{ key_columns | join(', ') }}
+            {%- for name, expression in version_columns.items() %},
+            {{ expression }} as {{ name }}
             {%- endfor %}
         from {{ this }}
         where {{ built_filter }}

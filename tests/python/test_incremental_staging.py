@@ -77,6 +77,7 @@ BUILT_BY_VERSION_MODELS = (
     "int_identity_records_unioned",
     "int_identity_identifiers_unpivoted",
     "int_identity_identifiers_guarded",
+    "int_identity_links_unioned",
     "int_identity_clusters_resolved",
     "int_customer_records_assigned",
 )
@@ -85,6 +86,7 @@ BUILT_BY_VERSION_MODELS = (
 CHANGES_READERS = (
     "int_identity_identifiers_unpivoted",
     "int_identity_identifiers_guarded",
+    "int_identity_clusters_resolved",
     "int_customer_records_assigned",
     "bridge_customer_source_records",
 )
@@ -799,6 +801,13 @@ def run_scenario(
     )
     assert len(record_writes) == 3 and record_writes[-1][1] < sum(count for _, count in record_writes) / 4, (
         f"each build after the first rewrites only the identity records whose version changed: {record_writes}"
+    )
+    link_writes = fetch(
+        f"select built_at, count(*) from {intermediate_schema}.int_identity_links_unioned "
+        "group by built_at order by built_at"
+    )
+    assert len(link_writes) == 3 and link_writes[-1][1] < sum(count for _, count in link_writes) / 4, (
+        f"each build after the first adds only the links it did not store: {link_writes}"
     )
     bridge_writes = fetch(
         f"select built_at, count(*) from {marts_schema}.bridge_customer_source_records "
