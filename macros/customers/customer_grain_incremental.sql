@@ -21,7 +21,7 @@
     is built over a table of ten million rows, only over customers.
 #}
 
-{% macro delete_outdated_customers(fingerprints, many_rows_per_key=true, keyed_hashes=false) %}
+{% macro delete_outdated_customers(fingerprints, many_rows_per_key=true, keyed_hashes=false, deletion_log_columns=none) %}
     {#- Pre-hook: remove the rows of customers that left `fingerprints` (a
         relation or a parenthesised query of customer_id, records_fingerprint)
         or whose fingerprint there differs. It runs inside the model's
@@ -29,11 +29,12 @@
         A model with one row per customer passes many_rows_per_key=false. A
         model holding keyed hashes (keyed_hashes=true) also stores
         hash_key_fingerprint() on each row: rows hashed under an earlier key
-        are outdated too. -#}
+        are outdated too. With deletion_log_columns, the model keeps a
+        deletion log of those columns (delete_rows_of_outdated_versions). -#}
+    {%- set version_columns = {'records_fingerprint': 'records_fingerprint'} -%}
+    {%- set current_versions = fingerprints -%}
     {%- if is_incremental() -%}
         {{- customer360.stop_if_digest_form_changed(this, 'records_fingerprint') }}
-        {%- set version_columns = {'records_fingerprint': 'records_fingerprint'} -%}
-        {%- set current_versions = fingerprints -%}
         {%- if keyed_hashes -%}
             {%- do version_columns.update({'hash_key_fingerprint': 'hash_key_fingerprint'}) -%}
             {%- set current_versions -%}
@@ -46,10 +47,14 @@
                 )
             {%- endset -%}
         {%- endif %}
-        {{ customer360.delete_rows_of_outdated_versions(
-            ['customer_id'], version_columns, current_versions, many_rows_per_key=many_rows_per_key
-        ) }}
-    {%- endif -%}
+    {%- endif %}
+    {{ customer360.delete_rows_of_outdated_versions(
+        ['customer_id'],
+        version_columns,
+        current_versions,
+        many_rows_per_key=many_rows_per_key,
+        deletion_log_columns=deletion_log_columns,
+    ) }}
 {% endmacro %}
 
 

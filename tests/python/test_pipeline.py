@@ -63,8 +63,10 @@ WALL_CLOCK_COLUMNS = frozenset(
         "loaded_at",
         "delivered_at",
         "customer_resolved_at",
-        # when a row of a mart built by version was written (bridge_customer_source_records)
+        # when a row of a mart built by version was written, and when a row left dim_customers
+        # (its deletion log)
         "built_at",
+        "deleted_at",
         # digests that include one of the above: a customer's records carry when its id was
         # created, an order's version its delivery's _loaded_at, and so do a customer's
         # acquisition inputs (the deliveries of its records and web events) and affinity inputs

@@ -14,7 +14,9 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_outdated_customers(ref('int_customers_survived'), many_rows_per_key=false, keyed_hashes=true) }}",
+        pre_hook="{{ delete_outdated_customers(
+            ref('int_customers_survived'), many_rows_per_key=false, keyed_hashes=true, deletion_log_columns=['customer_id']
+        ) }}",
     )
 }}
 

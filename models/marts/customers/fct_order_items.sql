@@ -141,7 +141,8 @@ final as (
         is_discount_capped,
         ordered_date,
         ordered_at,
-        order_version
+        order_version,
+        {{ run_started_at_second() }} as built_at
     from converted
 
 )

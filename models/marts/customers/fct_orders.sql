@@ -208,7 +208,8 @@ final as (
         cast(ordered_at as date) as ordered_date,
         ordered_at,
         updated_at,
-        order_version
+        order_version,
+        {{ run_started_at_second() }} as built_at
     from converted
 
 )

@@ -291,7 +291,8 @@ final as (
         cast(ranked_starts.started_at as date) as acquired_date,
         ranked_starts.started_at as acquired_at,
         first_sessions.first_web_session_started_at,
-        inputs_fingerprints.acquisition_inputs_fingerprint
+        inputs_fingerprints.acquisition_inputs_fingerprint,
+        {{ run_started_at_second() }} as built_at
     from customers
     left outer join ranked_starts
         on

@@ -209,7 +209,8 @@ final as (
         cast(ranked.affinity_rank as integer) as affinity_rank,
         ranked.affinity_rank = 1 as is_top_category,
         ranked.affinity_score >= {{ var('interest_group_min_affinity') }} as is_interest_group,
-        inputs_fingerprints.affinity_inputs_fingerprint
+        inputs_fingerprints.affinity_inputs_fingerprint,
+        {{ run_started_at_second() }} as built_at
     from ranked
     inner join inputs_fingerprints
         on ranked.customer_id = inputs_fingerprints.customer_id

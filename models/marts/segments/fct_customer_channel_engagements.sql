@@ -106,7 +106,8 @@ final as (
         cast(ranked.channel_rank as integer) as channel_rank,
         ranked.channel_rank = 1 as is_preferred_channel,
         ranked.last_touch_at,
-        inputs_fingerprints.engagement_inputs_fingerprint
+        inputs_fingerprints.engagement_inputs_fingerprint,
+        {{ run_started_at_second() }} as built_at
     from ranked
     inner join inputs_fingerprints
         on ranked.customer_id = inputs_fingerprints.customer_id
