@@ -391,6 +391,11 @@ def published(fingerprint: dict[str, tuple[int, str]]) -> dict[str, tuple[int, s
     return {table: value for table, value in fingerprint.items() if table.startswith(MARTS_AND_HISTORY)}
 
 
+def without_deletion_logs(fingerprint: dict[str, tuple[int, str]]) -> dict[str, tuple[int, str]]:
+    """Leaves out the deletion logs: they hold what each build deleted, which a rebuild never does."""
+    return {table: value for table, value in fingerprint.items() if not table.endswith("__deletions")}
+
+
 def differences(left: dict, right: dict) -> list[str]:
     return [
         f"{table}: {left.get(table)} != {right.get(table)}"
@@ -538,7 +543,7 @@ def test_marts_built_day_by_day_equal_a_rebuild(warehouse, reference):
     )
     for mart in ("fct_customer_interactions", "dim_customers_history", "fct_segment_memberships_history"):
         assert f"incremental model main_marts.{mart} " in result.stdout, result.stdout[-2000:]
-    assert differences(warehouse.fingerprint(), expected) == []
+    assert differences(without_deletion_logs(warehouse.fingerprint()), without_deletion_logs(expected)) == []
 
 
 @pytest.mark.dbt
