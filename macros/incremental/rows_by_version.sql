@@ -19,9 +19,9 @@
         versions are never null, so that the comparison is a plain equality,
         which every engine can hash. A model whose rows are their own key
         (int_identity_links_unioned) has no version columns: a row stands
-        while current_versions still has it. With many_rows_per_key the model's rows
-        are reduced to distinct keys and versions first, so that the join is
-        as large as the keys, not the rows.
+        while current_versions still has it. With many_rows_per_key the
+        model's rows are reduced to distinct keys and versions first, so that
+        the join is as large as the keys, not the rows.
 
         The same comparison leaves the keys the build must compute in a
         temporary relation (keys_to_build_relation), which is_key_to_build
