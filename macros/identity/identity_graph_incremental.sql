@@ -263,8 +263,7 @@
     {%- if is_incremental() -%}
         {{- customer360.stop_if_version_columns_missing({'links_fingerprint': 'links_fingerprint', 'built_at': 'built_at'}) }}
         {%- set changes = customer360.record_links_changed_since_built() %}
-        {%- set compare_changes_only = customer360.changes_are_complete(changes) %}
-        {%- do customer360.log_comparison(compare_changes_only) %}
+        {%- set compare_changes_only = customer360.compares_changes_only(changes) %}
         {%- set record_filter = customer360.is_changed_key(['record_key']) if compare_changes_only else 'true' %}
         {%- if compare_changes_only %}
         {{ customer360.create_session_table(customer360.changed_keys_relation(), changes['keys']) }};

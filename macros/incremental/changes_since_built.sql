@@ -83,13 +83,20 @@
 
 {% macro record_deletions(key_columns, logged_columns) %}
     {#- Pre-hook part, before the delete of delete_rows_of_outdated_versions:
-        the rows about to go, as the logged columns of each and this run. -#}
+        the rows about to go, as the logged columns of each and this run.
+        When every logged column is a key column, the outdated keys in
+        keys_to_build already hold them, and the model's table is not read. -#}
+    {%- set logged_from_keys = logged_columns | reject('in', key_columns) | list | length == 0 %}
     insert into {{ customer360.deletion_log(this) }} ({{ logged_columns | join(', ') }}, deleted_at)
     select distinct
         {%- for column in logged_columns %}
         cast(built.{{ column }} as {{ dbt.type_string() }}),
         {%- endfor %}
         {{ customer360.run_started_at_second() }}
+    {%- if logged_from_keys %}
+    from {{ customer360.keys_to_build_relation() }} as built
+    where built.is_outdated
+    {%- else %}
     from {{ this }} as built
     where ({% for column in key_columns %}built.{{ column }}{{ ', ' if not loop.last }}{% endfor %}) in (
         select
@@ -99,6 +106,7 @@
         from {{ customer360.keys_to_build_relation() }} as keys_to_build
         where keys_to_build.is_outdated
     )
+    {%- endif %}
 {%- endmacro %}
 
 
@@ -186,14 +194,17 @@
 {%- endmacro %}
 
 
-{% macro log_comparison(compare_changes_only) %}
-    {#- dbt's log line saying which way a reader of changes compares. -#}
+{% macro compares_changes_only(changes) %}
+    {#- Whether a reader of changes compares only the keys they name
+        (changes_are_complete), said in dbt's log either way. -#}
+    {%- set complete = customer360.changes_are_complete(changes) -%}
     {%- if execute %}
         {%- do log(this.identifier ~ (
-            ': comparing the versions of the keys changed since its last build' if compare_changes_only
+            ': comparing the versions of the keys changed since its last build' if complete
             else ': comparing the versions of every key (its inputs do not record every change since its last build)'
         ), info=true) %}
     {%- endif %}
+    {{- return(complete) -}}
 {%- endmacro %}
 
 

@@ -50,10 +50,7 @@
             {#- changes are read since the latest built_at, the run stamp of the model's rows -#}
             {{- customer360.stop_if_version_columns_missing({'built_at': 'built_at'}) }}
         {%- endif %}
-        {%- set compare_changes_only = changes is not none and customer360.changes_are_complete(changes) %}
-        {%- if changes is not none %}
-            {%- do customer360.log_comparison(compare_changes_only) %}
-        {%- endif %}
+        {%- set compare_changes_only = changes is not none and customer360.compares_changes_only(changes) %}
         {%- if compare_changes_only %}
         {{ customer360.create_session_table(customer360.changed_keys_relation(), changes['keys']) }};
         {%- endif %}
