@@ -12,6 +12,15 @@
 {% endmacro %}
 
 
+{% macro base_model_write_stamp() %}
+    {#- The column stamped with the build that wrote a base model's row
+        (run_started_at_second): a row whose flags a build computes again is
+        written again, so the daily uniqueness tests read only the keys
+        written since the last completed day. -#}
+    {{ return('built_at') }}
+{% endmacro %}
+
+
 {% macro new_deliveries(source_relation) %}
     {#- A full build reads every delivered row. An incremental build reads the
         batches the model has not seen, and batches delivered again since (the
@@ -205,10 +214,13 @@ versioned as (
 )
     {%- else %}
         {%- set window_columns = customer360.base_model_window_columns() -%}
+        {%- set write_stamp = customer360.base_model_write_stamp() -%}
+        {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
+        {#- the columns carried over from the rows already built; the others are computed again -#}
         {%- set built_columns = [] -%}
-        {%- for column in adapter.get_columns_in_relation(this) -%}
-            {%- if column.name | lower not in window_columns -%}
-                {%- do built_columns.append(column.name | lower) -%}
+        {%- for column in existing_columns -%}
+            {%- if column not in window_columns and column != write_stamp -%}
+                {%- do built_columns.append(column) -%}
             {%- endif -%}
         {%- endfor -%}
         {#- fingerprints of another form never match: every re-delivery would pass as new -#}
@@ -216,7 +228,7 @@ versioned as (
         {%- set declared_columns = model.columns.keys() | map('lower') | list -%}
         {%- set missing_columns = [] -%}
         {%- for column in declared_columns -%}
-            {%- if column not in built_columns and column not in window_columns -%}
+            {%- if column not in existing_columns -%}
                 {%- do missing_columns.append(column) -%}
             {%- endif -%}
         {%- endfor -%}

@@ -35,7 +35,8 @@ final as (
         updated_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_contacts
     where is_current_version
 

@@ -25,7 +25,8 @@ final as (
         updated_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_subscribers
     where is_current_version
 

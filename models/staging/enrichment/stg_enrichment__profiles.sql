@@ -31,7 +31,8 @@ final as (
         refreshed_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_profiles
     where is_current_version
 

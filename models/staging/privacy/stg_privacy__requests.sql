@@ -29,7 +29,8 @@ final as (
         processed_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_requests
     where is_current_version
 

@@ -20,7 +20,8 @@ final as (
         version_count,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_order_items
     where is_current_version
 

@@ -26,7 +26,8 @@ final as (
         occurred_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_interactions
     where is_current_version
 

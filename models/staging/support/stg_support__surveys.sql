@@ -28,7 +28,8 @@ final as (
         submitted_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_surveys
     where is_current_version
 

@@ -38,7 +38,8 @@ final as (
         occurred_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        built_at
     from base_events
     where is_current_version
 

@@ -136,7 +136,8 @@ final as (
         is_usable and usable_version_rank = 1 as is_current_version,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        {{ run_started_at_second() }} as built_at
     from versioned
 
 )

@@ -187,7 +187,8 @@ final as (
         updated_at,
         _batch_id,
         _row_number,
-        _loaded_at
+        _loaded_at,
+        {{ run_started_at_second() }} as built_at
     from versioned
 
 )
