@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from c360.errors import C360Error
-from c360.pipeline.scheduling import NodeSeconds, longest_chain_first
 from c360.targets import PROJECT_ROOT
 
 FAILED_STATUSES = frozenset({"error", "fail", "runtime error"})
@@ -94,7 +93,6 @@ class DbtSession:
         dbt_vars: dict | None = None,
         threads: int | None = None,
         show_dbt_output: bool = False,
-        node_seconds_path: Path | None = None,
     ) -> None:
         profiles_dir = os.environ.get("DBT_PROFILES_DIR", str(PROJECT_ROOT))
         self._common = [
@@ -119,9 +117,6 @@ class DbtSession:
         # Results come back in process; rewriting manifest.json after every command cost seconds each.
         self._output_flags.append("--no-write-json")
         self._manifest = None
-        # What each node took when it last ran, from which dbt's threads take the ready node
-        # with the most work waiting on it first (c360/pipeline/scheduling.py).
-        self._node_seconds = NodeSeconds(node_seconds_path)
 
     def parse(self) -> None:
         """Parse the project now (otherwise the first command does)."""
@@ -151,9 +146,8 @@ class DbtSession:
     def invoke(self, args: tuple[str, ...] | list[str], env: dict[str, str] | None = None) -> DbtOutcome:
         """Run one dbt command; ``env`` is set in the environment for its duration only."""
         runner = self._runner()
-        with _environment(env or {}), longest_chain_first(self._node_seconds.seconds):
+        with _environment(env or {}):
             result = runner.invoke([*args, *self._common, *self._threads, *self._output_flags])
-        self._node_seconds.record(_timed_nodes(result.result))
         if isinstance(result.exception, KeyboardInterrupt):
             # dbtRunner turns Ctrl-C into a failed result; the pipeline must stop, not mark a failure.
             raise result.exception
@@ -296,17 +290,6 @@ def summarise(execution, manifest) -> DbtOutcome:
         for kind, totals in sorted(by_kind.items(), key=lambda item: (-item[1]["seconds"], item[0]))
     }
     return outcome
-
-
-def _timed_nodes(execution) -> dict[str, float]:
-    """unique_id -> seconds of the nodes a command ran (not those it skipped)."""
-    timed = {}
-    for result in getattr(execution, "results", None) or ():
-        status = str(getattr(result.status, "value", result.status))
-        node = getattr(result, "node", None)
-        if node is not None and status != "skipped":
-            timed[node.unique_id] = float(getattr(result, "execution_time", 0) or 0)
-    return timed
 
 
 def _message(result) -> str:

@@ -41,8 +41,6 @@ from c360.targets import PROJECT_ROOT, DuckDBTarget, PostgresTarget, resolve_tar
 
 SEEDS_DIR = PROJECT_ROOT / "seeds"
 RUN_LOG_FILE = "run_log.jsonl"
-# Each dbt node's latest seconds, from which the next command orders its ready nodes.
-NODE_SECONDS_FILE = "node_seconds.json"
 # Read by the snapshots as the time a change was recorded (macros/history/snapshot_time.sql).
 HISTORY_CLOCK_VARIABLE = "C360_HISTORY_RECORDED_AT"
 # Read by the SCD2 invariant and version-id uniqueness tests of the histories: keys with no version
@@ -207,7 +205,6 @@ class Pipeline:
             dbt_vars=options.dbt_vars,
             threads=options.threads,
             show_dbt_output=options.show_dbt_output,
-            node_seconds_path=self.state_dir / NODE_SECONDS_FILE,
         )
         self._post_tests: list[str] | None = None
 
