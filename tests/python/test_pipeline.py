@@ -553,6 +553,9 @@ def test_a_failing_test_stops_the_day_before_the_marts(warehouse, after_day_0):
     The tables are incremental, so the bad rows stay there when day 1 is built.
     Every other staging and intermediate model reads a base table, so dbt skips
     them and the test stays short (with one bad table, the rest of the step ran).
+    The copy is stamped later than the original, as a faulty build would write
+    it: in the pipeline the uniqueness tests read the keys of the rows written
+    since the last completed day.
     """
     warehouse.restore("after_day_0")
     before = published(warehouse.fingerprint())
@@ -566,7 +569,10 @@ def test_a_failing_test_stops_the_day_before_the_marts(warehouse, after_day_0):
     ]
     assert "base_web__accounts" in base_tables, base_tables
     for table in base_tables:
-        connection.execute(f"insert into main_staging.{table} select * from main_staging.{table} limit 1")
+        connection.execute(
+            f"insert into main_staging.{table} "
+            f"select * replace (built_at + interval 1 day as built_at) from main_staging.{table} limit 1"
+        )
     connection.close()
 
     run = warehouse.run("1")
