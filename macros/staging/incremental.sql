@@ -12,15 +12,6 @@
 {% endmacro %}
 
 
-{% macro base_model_write_stamp() %}
-    {#- The column stamped with the build that wrote a base model's row
-        (run_started_at_second): a row whose flags a build computes again is
-        written again, so the daily uniqueness tests read only the keys
-        written since the last completed day. -#}
-    {{ return('built_at') }}
-{% endmacro %}
-
-
 {% macro new_deliveries(source_relation) %}
     {#- A full build reads every delivered row. An incremental build reads the
         batches the model has not seen, and batches delivered again since (the
@@ -214,12 +205,13 @@ versioned as (
 )
     {%- else %}
         {%- set window_columns = customer360.base_model_window_columns() -%}
-        {%- set write_stamp = customer360.base_model_write_stamp() -%}
         {%- set existing_columns = adapter.get_columns_in_relation(this) | map(attribute='name') | map('lower') | list -%}
-        {#- the columns carried over from the rows already built; the others are computed again -#}
+        {#- the columns carried over from the rows already built; the window
+            columns are computed again, and built_at (the build that wrote the
+            row) is this build's, so that every row it writes carries it -#}
         {%- set built_columns = [] -%}
         {%- for column in existing_columns -%}
-            {%- if column not in window_columns and column != write_stamp -%}
+            {%- if column not in window_columns and column != 'built_at' -%}
                 {%- do built_columns.append(column) -%}
             {%- endif -%}
         {%- endfor -%}

@@ -808,40 +808,37 @@ def run_scenario(
     incremental_by_version = built_by_version_tables(fetch, intermediate_schema)
     incremental_facts = fact_tables(fetch, marts_schema)
     incremental_marts = incremental_mart_tables(fetch, marts_schema)
-    writes = fetch(
-        f"select customer_resolved_at, count(*) from {marts_schema}.fct_customer_interactions "
-        "group by customer_resolved_at order by customer_resolved_at"
-    )
-    assert len(writes) == 3 and writes[-1][1] < sum(count for _, count in writes) / 4, (
-        f"each build after the first rewrites only the touches it can change: {writes}"
-    )
-    record_writes = fetch(
-        f"select built_at, count(*) from {intermediate_schema}.int_identity_records_unioned "
-        "group by built_at order by built_at"
-    )
-    assert len(record_writes) == 3 and record_writes[-1][1] < sum(count for _, count in record_writes) / 4, (
-        f"each build after the first rewrites only the identity records whose version changed: {record_writes}"
-    )
-    link_writes = fetch(
-        f"select built_at, count(*) from {intermediate_schema}.int_identity_links_unioned "
-        "group by built_at order by built_at"
-    )
-    assert len(link_writes) == 3 and link_writes[-1][1] < sum(count for _, count in link_writes) / 4, (
-        f"each build after the first adds only the links it did not store: {link_writes}"
-    )
-    bridge_writes = fetch(
-        f"select built_at, count(*) from {marts_schema}.bridge_customer_source_records "
-        "group by built_at order by built_at"
-    )
-    assert len(bridge_writes) == 3 and bridge_writes[-1][1] < sum(count for _, count in bridge_writes) / 4, (
-        f"each build after the first rewrites only the bridge rows of changed records: {bridge_writes}"
-    )
-    event_writes = fetch(
-        f"select built_at, count(*) from {staging_schema}.base_web__events group by built_at order by built_at"
-    )
-    assert len(event_writes) == 3 and event_writes[-1][1] < sum(count for _, count in event_writes) / 4, (
-        f"each build after the first writes only the new deliveries and the rows they flag again: {event_writes}"
-    )
+    for relation, stamp, what in (
+        (
+            f"{marts_schema}.fct_customer_interactions",
+            "customer_resolved_at",
+            "rewrites only the touches it can change",
+        ),
+        (
+            f"{intermediate_schema}.int_identity_records_unioned",
+            "built_at",
+            "rewrites only the identity records whose version changed",
+        ),
+        (
+            f"{intermediate_schema}.int_identity_links_unioned",
+            "built_at",
+            "adds only the links it did not store",
+        ),
+        (
+            f"{marts_schema}.bridge_customer_source_records",
+            "built_at",
+            "rewrites only the bridge rows of changed records",
+        ),
+        (
+            f"{staging_schema}.base_web__events",
+            "built_at",
+            "writes only the new deliveries and the rows they flag again",
+        ),
+    ):
+        writes = fetch(f"select {stamp}, count(*) from {relation} group by {stamp} order by {stamp}")
+        assert len(writes) == 3 and writes[-1][1] < sum(count for _, count in writes) / 4, (
+            f"each build after the first {what}: {writes}"
+        )
     # The staging uniqueness tests read only the keys written since their last check: sound
     # because a build that touches a natural key writes every row of it again.
     keys_over_batches = {}
