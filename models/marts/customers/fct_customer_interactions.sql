@@ -206,6 +206,22 @@ touched_devices as (
 
 ),
 
+{#- their current events, read once for what to rebuild and for whom each device lends. An inner
+    join with the few devices rather than `anonymous_id in (...)`: DuckDB plans that semi join with
+    its hash table over every web event (1,000,000 customers: 2.0 s for this query, against 3.3 s
+    with the two semi joins it replaces). -#}
+touched_device_events as (
+
+    select
+        web_events.event_id,
+        web_events.account_id,
+        web_events.anonymous_id
+    from web_events
+    inner join touched_devices
+        on web_events.anonymous_id = touched_devices.anonymous_id
+
+),
+
 records_to_build as (
 
     select
@@ -216,8 +232,7 @@ records_to_build as (
     select
         'web_events' as source_table,
         event_id as source_record_id
-    from web_events
-    where anonymous_id in (select touched_devices.anonymous_id from touched_devices)
+    from touched_device_events
 
 ),
 
@@ -236,15 +251,13 @@ account_customers as (
 anonymous_customers as (
 
     select
-        web_events.anonymous_id,
+        device_events.anonymous_id,
         min(account_customers.customer_id) as customer_id
-    from web_events
+    from {{ 'touched_device_events' if incremental else 'web_events' }} as device_events
     inner join account_customers
-        on web_events.account_id = account_customers.account_id
-    where
-        web_events.anonymous_id is not null
-        and {{ 'web_events.anonymous_id in (select anonymous_id from touched_devices)' if incremental else 'true' }}
-    group by web_events.anonymous_id
+        on device_events.account_id = account_customers.account_id
+    where device_events.anonymous_id is not null
+    group by device_events.anonymous_id
     having min(account_customers.customer_id) = max(account_customers.customer_id)
 
 ),
