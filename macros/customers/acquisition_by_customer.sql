@@ -15,12 +15,15 @@
       with that join; 1.3 s, CPU 2.4 s, without);
     - the customer's web events in the timeline, each with its delivery: an
       event gained, lost (a device that no longer lends the customer its
-      events) or delivered again;
-    - the acquisition_channels seed.
+      events) or delivered again.
 
-    A daily build deletes the rows whose fingerprint changed or whose customer
-    is gone, then computes the customers of dim_customers that have no row
-    (docs/pipeline.md, "What a quarter takes").
+    Beside it, `acquisition_rules_fingerprint` digests the acquisition_channels
+    seed. A daily build deletes the rows whose fingerprints changed or whose
+    customer is gone, then computes the customers of dim_customers that have
+    no row (docs/pipeline.md, "What a quarter takes"). It compares only the
+    customers whose records or web events changed since its last build
+    (acquisition_inputs_changed_since_built), not every customer, whenever
+    its inputs' deletion logs cover that time and the seed stands.
 #}
 
 {% macro acquisition_record_starts() %}
@@ -59,20 +62,31 @@
 {% endmacro %}
 
 
+{% macro acquisition_version_columns() %}
+    {#- What a row of dim_customer_acquisition stores of the inputs it was
+        computed from, compared as they are named. -#}
+    {{- return({
+        'acquisition_inputs_fingerprint': 'acquisition_inputs_fingerprint',
+        'acquisition_rules_fingerprint': 'acquisition_rules_fingerprint',
+    }) -}}
+{% endmacro %}
+
+
 {% macro acquisition_inputs_fingerprints(customer_filter='true') %}
-    {#- Each customer's acquisition_inputs_fingerprint as it stands now, as a
-        parenthesised query of customer_id and acquisition_inputs_fingerprint,
-        for the customers passing `customer_filter` (a predicate on a
-        customer_id column, unqualified): what the pre-hook compares with, and
-        what a build stores on the rows it writes. -#}
+    {#- Each customer's acquisition_inputs_fingerprint and
+        acquisition_rules_fingerprint as they stand now, as a parenthesised
+        query with customer_id, for the customers passing `customer_filter`
+        (a predicate on a customer_id column, unqualified): what the pre-hook
+        compares with, and what a build stores on the rows it writes. -#}
     (
         select
             record_fingerprints.customer_id,
             {{ customer360.md5_digest(dbt.concat([
                 'record_fingerprints.records_fingerprint',
                 "'/'", "coalesce(web_event_fingerprints.web_events_fingerprint, '')",
-                "'/'", 'channel_rules.rules_fingerprint',
-            ])) }} as acquisition_inputs_fingerprint
+            ])) }} as acquisition_inputs_fingerprint,
+            {{ customer360.seeds_fingerprint(customer360.acquisition_channel_seeds()) }}
+                as acquisition_rules_fingerprint
         from (
             select
                 customer_id,
@@ -95,10 +109,34 @@
             group by customer_id
         ) as web_event_fingerprints
             on record_fingerprints.customer_id = web_event_fingerprints.customer_id
-        cross join (
-            select
-                cast({{ customer360.seeds_fingerprint(customer360.acquisition_channel_seeds()) }} as {{ dbt.type_string() }})
-                    as rules_fingerprint
-        ) as channel_rules
     )
+{%- endmacro %}
+
+
+{% macro acquisition_inputs_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        dim_customer_acquisition's pre-hook: the customers whose records
+        int_customer_records_assigned wrote or deleted since the model last
+        wrote, and those whose touches fct_customer_interactions wrote (web
+        events) or deleted since; each logs the customer of the rows it
+        deletes. Complete while both logs cover that time and the seed
+        stands. -#}
+    {%- set records = ref('int_customer_records_assigned') -%}
+    {%- set interactions = ref('fct_customer_interactions') -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set changed_customers -%}
+        {{ customer360.written_or_deleted_since(records, ['customer_id'], since) }}
+        union
+        {{ customer360.written_or_deleted_since(
+            interactions, ['customer_id'], since, 'customer_resolved_at',
+            "source_table = 'web_events' and customer_id is not null",
+        ) }}
+    {%- endset -%}
+    {{ return({
+        'keys': changed_customers,
+        'versions': customer360.acquisition_inputs_fingerprints(customer360.is_changed_key(['customer_id'])),
+        'complete': customer360.deletion_log_covers(records, since) ~ ' and '
+            ~ customer360.deletion_log_covers(interactions, since) ~ ' and '
+            ~ customer360.rules_stand('acquisition_rules_fingerprint', customer360.acquisition_channel_seeds()),
+    }) }}
 {%- endmacro %}

@@ -93,10 +93,11 @@
 {% macro delete_rows_of_replaced_deliveries(delivery_sources) %}
     {#- Post-hook: after the rewrite, rows still carrying a replaced delivery
         belong to source records that no current delivery holds any more; they
-        go. In a full build it renders nothing. -#}
+        go, to the model's deletion log first when it keeps one
+        (`meta.deletion_log_columns`). In a full build it renders nothing. -#}
     {%- if is_incremental() -%}
-        delete from {{ this }}
-        where exists (
+        {%- set of_replaced_delivery -%}
+        exists (
             select 1
             from {{ customer360.replaced_deliveries(this, delivery_sources) }} as replaced
             where
@@ -104,6 +105,12 @@
                 and replaced.delivered_batch_id = {{ this }}.delivered_batch_id
                 and replaced.delivered_at = {{ this }}.delivered_at
         )
+        {%- endset -%}
+        {%- if (config.get('meta') or {}).get('deletion_log_columns') %}
+        {{ customer360.log_deleted_rows(this, customer360.model_deletion_log_columns(), of_replaced_delivery) }};
+        {%- endif %}
+        delete from {{ this }}
+        where {{ of_replaced_delivery }}
     {%- endif -%}
 {% endmacro %}
 

@@ -47,11 +47,12 @@
         it is missing (a warehouse built before the model kept one), and drops
         the entries older than var deletion_log_days, moving the start row to
         that cutoff: a reader that built before it compares every key, as it
-        must. Logged values are kept as text, so that the log can be made
+        must. A log kept with other columns (by an earlier version of the
+        model) starts again the same way. Logged values are kept as text, so that the log can be made
         before the model's table exists. -#}
     {%- set log = customer360.deletion_log(this) -%}
     {%- set cutoff = dbt.dateadd('day', -(var('deletion_log_days') | int), customer360.run_started_at_second()) -%}
-    {%- if not is_incremental() %}
+    {%- if not is_incremental() or not customer360.deletion_log_has_columns(log, logged_columns) %}
     drop table if exists {{ log }};
     {%- endif %}
     create table if not exists {{ log }} (
@@ -65,6 +66,17 @@
     delete from {{ log }} where deleted_at < {{ cutoff }};
     {{ customer360.insert_deletion_log_start(log, logged_columns, cutoff, logged_columns[0] ~ ' is null') }}
     {%- endif %}
+{%- endmacro %}
+
+
+{% macro deletion_log_has_columns(log, logged_columns) %}
+    {#- Whether the deletion log `log` is missing or has exactly the logged
+        columns and `deleted_at`, read from the warehouse (not dbt's cache). -#}
+    {%- if not execute or adapter.get_relation(database=log.database, schema=log.schema, identifier=log.identifier) is none -%}
+        {{- return(true) -}}
+    {%- endif -%}
+    {%- set columns = adapter.get_columns_in_relation(log) | map(attribute='name') | map('lower') | list -%}
+    {{- return(columns == logged_columns + ['deleted_at']) -}}
 {%- endmacro %}
 
 
@@ -122,11 +134,12 @@
 {%- endmacro %}
 
 
-{% macro written_or_deleted_since(relation, columns, since) %}
+{% macro written_or_deleted_since(relation, columns, since, stamp_column='built_at', row_filter='true') %}
     {#- A query of `columns` of the rows of `relation` written after `since`
-        (its `built_at`) and of those its deletion log holds since: the keys a
+        (its `stamp_column`, the run that wrote a row) and passing
+        `row_filter`, and of those its deletion log holds since: the keys a
         reader of `relation` may see changed. -#}
-    select {{ columns | join(', ') }} from {{ relation }} where built_at > {{ since }}
+    select {{ columns | join(', ') }} from {{ relation }} where {{ stamp_column }} > {{ since }} and {{ row_filter }}
     union
     {{ customer360.deletions_since(relation, columns, since) }}
 {%- endmacro %}

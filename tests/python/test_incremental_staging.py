@@ -89,6 +89,8 @@ CHANGES_READERS = (
     "int_identity_clusters_resolved",
     "int_customer_records_assigned",
     "bridge_customer_source_records",
+    "dim_customer_acquisition",
+    "fct_customer_channel_engagements",
 )
 WRITE_MARKS = (
     "built_at",

@@ -39,7 +39,7 @@
             },
             assigned_record_versions(),
             changes=assigned_records_changed_since_built(),
-            deletion_log_columns=['record_key'],
+            deletion_log_columns=['record_key', 'customer_id'],
         ) }}",
     )
 }}

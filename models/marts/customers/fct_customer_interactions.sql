@@ -16,14 +16,19 @@
     Built by source record (macros/facts/facts_by_source_record.sql): a daily
     build rewrites the touches of the records that are new or delivered again,
     of the records whose customer changed, and of the devices either of them
-    uses; see docs/pipeline.md, "Facts built by source record".
+    uses; see docs/pipeline.md, "Facts built by source record". The rows it
+    deletes or rewrites go to its deletion log first (their customer), so
+    that the customer marts reading it compare only the customers whose
+    touches changed (macros/incremental/logged_delete_insert.sql).
 #}
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
+        incremental_strategy='logged_delete+insert',
         unique_key=['source_table', 'source_record_id'],
         on_schema_change='fail',
+        meta={'deletion_log_columns': ['customer_id']},
+        pre_hook="{{ customer360.start_deletion_log(customer360.model_deletion_log_columns()) }}",
         post_hook="{{ customer360.delete_rows_of_replaced_deliveries(customer360.interaction_deliveries()) }}",
     )
 }}

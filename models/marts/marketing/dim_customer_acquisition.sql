@@ -12,11 +12,12 @@
     signup source, the social platform, the support ticket channel; `none`
     where the channel has no finer source.
 
-    Built per customer: each row stores the fingerprint of what it was
+    Built per customer: each row stores the fingerprints of what it was
     computed from (the customer's records with when their identity rows were
-    written, their web events with their deliveries, the acquisition_channels
-    seed), and a daily build
-    computes again only the customers whose fingerprint changed and new ones
+    written, their web events with their deliveries; the acquisition_channels
+    seed), and a daily build computes again only the customers whose
+    fingerprints changed and new ones, comparing those of the customers its
+    inputs changed since its last build
     (macros/customers/acquisition_by_customer.sql).
 #}
 
@@ -27,8 +28,9 @@
         on_schema_change='fail',
         pre_hook="{{ delete_rows_of_outdated_versions(
             ['customer_id'],
-            {'acquisition_inputs_fingerprint': 'acquisition_inputs_fingerprint'},
+            acquisition_version_columns(),
             acquisition_inputs_fingerprints(),
+            changes=acquisition_inputs_changed_since_built(),
         ) }}",
     )
 }}
@@ -292,6 +294,7 @@ final as (
         ranked_starts.started_at as acquired_at,
         first_sessions.first_web_session_started_at,
         inputs_fingerprints.acquisition_inputs_fingerprint,
+        inputs_fingerprints.acquisition_rules_fingerprint,
         {{ run_started_at_second() }} as built_at
     from customers
     left outer join ranked_starts

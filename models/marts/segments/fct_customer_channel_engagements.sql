@@ -7,9 +7,10 @@
     channel touched most recently, then to the channel name, so that the
     choice never depends on row order.
 
-    Built per customer: each row stores the fingerprint of its customer's
+    Built per customer: each row stores the fingerprints of its customer's
     touches and of the weights seed, and a daily build computes again only
-    the customers whose fingerprint changed and new ones
+    the customers whose fingerprints changed and new ones, comparing those
+    of the customers whose touches changed since its last build
     (macros/customers/engagements_by_customer.sql).
 #}
 {{
@@ -19,9 +20,10 @@
         on_schema_change='fail',
         pre_hook="{{ delete_rows_of_outdated_versions(
             ['customer_id'],
-            {'engagement_inputs_fingerprint': 'engagement_inputs_fingerprint'},
+            engagement_version_columns(),
             engagement_inputs_fingerprints(),
             many_rows_per_key=true,
+            changes=engagement_inputs_changed_since_built(),
         ) }}",
     )
 }}
@@ -107,6 +109,7 @@ final as (
         ranked.channel_rank = 1 as is_preferred_channel,
         ranked.last_touch_at,
         inputs_fingerprints.engagement_inputs_fingerprint,
+        inputs_fingerprints.engagement_rules_fingerprint,
         {{ run_started_at_second() }} as built_at
     from ranked
     inner join inputs_fingerprints
