@@ -16,6 +16,14 @@
     order is gone, then computes the orders (and their lines) that have no
     row. fct_order_items compares with the versions fct_orders holds, so it
     rewrites the lines of exactly the orders fct_orders rewrote.
+
+    Both compare only the orders their inputs changed since their last build
+    (macros/incremental/changes_since_built.sql): fct_orders the orders whose
+    staging row, lines or customer (the bridge) were written or deleted
+    since, from the write stamps and deletion logs of base_shop__orders,
+    base_shop__order_items and bridge_customer_source_records, while the
+    rates and reporting currency stand (`order_rules_fingerprint`);
+    fct_order_items the orders fct_orders wrote or deleted since.
 #}
 
 {% macro exchange_rate_seeds() %}
@@ -62,21 +70,39 @@
 {%- endmacro %}
 
 
-{% macro order_versions() %}
+{% macro order_rules_fingerprint() %}
+    {#- The digest of the exchange rates seed and the reporting currency, as a
+        scalar subquery: what every order's version is computed under, stored
+        apart so that a daily build knows whether they changed. -#}
+    (
+        select {{ customer360.md5_digest(dbt.concat(['rates.rates_fingerprint', "'/" ~ var('reporting_currency') ~ "'"])) }}
+        from {{ customer360.exchange_rates_version() }} as rates
+    )
+{%- endmacro %}
+
+
+{% macro order_versions(order_filter='true') %}
     {#- Every order's version as it stands now, as a parenthesised query of
-        order_id and order_version: what fct_orders' pre-hook compares with. -#}
+        order_id, order_version and order_rules_fingerprint: what fct_orders'
+        pre-hook compares with. `order_filter`: a predicate on an unqualified
+        order_id. -#}
     (
         select
             orders.order_id,
             {{ customer360.order_version(
                 'orders', 'order_lines.lines_fingerprint', 'order_customers.customer_id', 'rates.rates_fingerprint'
-            ) }} as order_version
-        from {{ ref('stg_shop__orders') }} as orders
+            ) }} as order_version,
+            {{ customer360.order_rules_fingerprint() }} as order_rules_fingerprint
+        from (
+            select * from {{ ref('stg_shop__orders') }}
+            where {{ order_filter }}
+        ) as orders
         left outer join (
             select
                 lines.order_id,
                 {{ customer360.order_lines_fingerprint('lines') }} as lines_fingerprint
             from {{ ref('stg_shop__order_items') }} as lines
+            where {{ order_filter }}
             group by lines.order_id
         ) as order_lines
             on orders.order_id = order_lines.order_id
@@ -86,4 +112,57 @@
                 and orders.order_id = order_customers.source_record_id
         cross join {{ customer360.exchange_rates_version() }} as rates
     )
+{%- endmacro %}
+
+
+{% macro orders_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        fct_orders' pre-hook: the orders whose staging row or lines the base
+        models wrote or deleted since fct_orders last wrote, and those whose
+        bridge row was written or deleted since (a customer gained, changed
+        or lost). Complete while the three deletion logs cover that time and
+        the rates and reporting currency stand. -#}
+    {%- set orders = ref('base_shop__orders') -%}
+    {%- set lines = ref('base_shop__order_items') -%}
+    {%- set bridge = ref('bridge_customer_source_records') -%}
+    {%- set record_key_prefix = 'shop_orders:' -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set changed_orders -%}
+        {{ customer360.written_or_deleted_since(orders, ['order_id'], since, row_filter='order_id is not null') }}
+        union
+        {{ customer360.written_or_deleted_since(lines, ['order_id'], since, row_filter='order_id is not null') }}
+        union
+        select source_record_id as order_id
+        from {{ bridge }}
+        where built_at > {{ since }} and source_table = 'shop_orders'
+        union
+        {# a record key is `source_table:record id` #}
+        select substr(record_key, {{ record_key_prefix | length + 1 }}) as order_id
+        from ({{ customer360.deletions_since(bridge, ['record_key'], since) }}) as deleted_records
+        where record_key like '{{ record_key_prefix }}%'
+    {%- endset -%}
+    {{ return({
+        'keys': changed_orders,
+        'versions': customer360.order_versions(customer360.is_changed_key(['order_id'])),
+        'complete': customer360.deletion_log_covers(orders, since) ~ ' and '
+            ~ customer360.deletion_log_covers(lines, since) ~ ' and '
+            ~ customer360.deletion_log_covers(bridge, since) ~ ' and '
+            ~ customer360.fingerprint_stands('order_rules_fingerprint', customer360.order_rules_fingerprint()),
+    }) }}
+{%- endmacro %}
+
+
+{% macro order_lines_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        fct_order_items' pre-hook: the orders fct_orders wrote or deleted
+        since fct_order_items last wrote. Complete while fct_orders' deletion
+        log covers that time. -#}
+    {%- set orders = ref('fct_orders') -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {{ return({
+        'keys': customer360.written_or_deleted_since(orders, ['order_id'], since),
+        'versions': '(select order_id, order_version from ' ~ orders ~ ' where '
+            ~ customer360.is_changed_key(['order_id']) ~ ')',
+        'complete': customer360.deletion_log_covers(orders, since),
+    }) }}
 {%- endmacro %}

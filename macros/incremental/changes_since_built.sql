@@ -97,7 +97,8 @@
     {#- Pre-hook part, before the delete of delete_rows_of_outdated_versions:
         the rows about to go, as the logged columns of each and this run.
         When every logged column is a key column, the outdated keys in
-        keys_to_build already hold them, and the model's table is not read. -#}
+        keys_to_build already hold them, and the model's table is not read.
+        Rows whose first logged column is null are left out. -#}
     {%- set logged_from_keys = logged_columns | reject('in', key_columns) | list | length == 0 %}
     insert into {{ customer360.deletion_log(this) }} ({{ logged_columns | join(', ') }}, deleted_at)
     select distinct
@@ -110,7 +111,10 @@
     where built.is_outdated
     {%- else %}
     from {{ this }} as built
-    where ({% for column in key_columns %}built.{{ column }}{{ ', ' if not loop.last }}{% endfor %}) in (
+    where
+        {# a null there marks the log's start row #}
+        built.{{ logged_columns[0] }} is not null
+        and ({% for column in key_columns %}built.{{ column }}{{ ', ' if not loop.last }}{% endfor %}) in (
         select
             {%- for column in key_columns %}
             keys_to_build.{{ column }}{{ ',' if not loop.last }}
@@ -150,10 +154,18 @@
         `fingerprint_column`, the seeds_fingerprint of `seed_columns` as they
         are now (rules changed since would change every key's version, which
         no input's record of changes shows). -#}
+    {{- return(customer360.fingerprint_stands(fingerprint_column, customer360.seeds_fingerprint(seed_columns))) -}}
+{%- endmacro %}
+
+
+{% macro fingerprint_stands(fingerprint_column, current_fingerprint) %}
+    {#- A boolean expression: every row of the model being built stores, in
+        `fingerprint_column`, the value of `current_fingerprint` (a scalar
+        expression, such as the digest of the rules its rows follow). -#}
     not exists (
         select 1
         from {{ this }}
-        where {{ fingerprint_column }} <> {{ customer360.seeds_fingerprint(seed_columns) }}
+        where {{ fingerprint_column }} <> {{ current_fingerprint }}
     )
 {%- endmacro %}
 
@@ -165,7 +177,9 @@
         warehouse, which a log made earlier in the same invocation is not in:
         that too means the full comparison). -#}
     {%- set log = customer360.deletion_log(relation) -%}
-    {%- if not execute or adapter.get_relation(database=log.database, schema=log.schema, identifier=log.identifier) is none -%}
+    {#- Spark's base models merge (base_incremental_strategy), which logs nothing it replaces -#}
+    {%- if not execute or target.type == 'spark'
+        or adapter.get_relation(database=log.database, schema=log.schema, identifier=log.identifier) is none -%}
         {{- return('false') -}}
     {%- endif -%}
     {{- return('coalesce((select min(deleted_at) from ' ~ log ~ ') <= ' ~ since ~ ', false)') -}}

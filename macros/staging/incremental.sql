@@ -348,9 +348,10 @@ versioned as (
         that was delivered again with fewer rows than before, or with none
         (the loader's bookkeeping knows that load). The other rows were
         already replaced by the incremental delete+insert; on a full build
-        there is nothing to delete. -#}
-    delete from {{ this }}
-    where ({{ this }}._batch_id, {{ this }}._loaded_at) in (
+        there is nothing to delete. A model that keeps a deletion log
+        (`meta.deletion_log_columns`) logs the rows first. -#}
+    {%- set of_replaced_delivery -%}
+    ({{ this }}._batch_id, {{ this }}._loaded_at) in (
         select
             built_loads._batch_id,
             built_loads._loaded_at
@@ -378,19 +379,27 @@ versioned as (
             built_loads._loaded_at < built_loads.latest_built_at
             or built_loads._loaded_at < latest_loads.latest_loaded_at
     )
+    {%- endset -%}
+    {%- if (config.get('meta') or {}).get('deletion_log_columns') %}
+    {{ customer360.log_deleted_rows(this, customer360.model_deletion_log_columns(), of_replaced_delivery) }};
+    {%- endif %}
+    delete from {{ this }}
+    where {{ of_replaced_delivery }}
 {% endmacro %}
 
 
-{% macro base_incremental_strategy() %}
-    {{ return(adapter.dispatch('base_incremental_strategy', 'customer360')()) }}
+{% macro base_incremental_strategy(logs_deletions=false) %}
+    {{ return(adapter.dispatch('base_incremental_strategy', 'customer360')(logs_deletions)) }}
 {% endmacro %}
 
-{#- Rows are replaced by their (_batch_id, _row_number) key. -#}
-{% macro default__base_incremental_strategy() %}
-    {{ return('delete+insert') }}
+{#- Rows are replaced by their (_batch_id, _row_number) key; a model whose readers follow its
+    deletions logs the rows it replaces (macros/incremental/logged_delete_insert.sql). -#}
+{% macro default__base_incremental_strategy(logs_deletions) %}
+    {{ return('logged_delete+insert' if logs_deletions else 'delete+insert') }}
 {% endmacro %}
 
-{#- Spark has no delete+insert; merge on the same key does the same on Delta tables. -#}
-{% macro spark__base_incremental_strategy() %}
+{#- Spark has no delete+insert; merge on the same key does the same on Delta tables. It logs
+    nothing it replaces, so on Spark no deletion log is trusted (deletion_log_covers). -#}
+{% macro spark__base_incremental_strategy(logs_deletions) %}
     {{ return('merge') }}
 {% endmacro %}

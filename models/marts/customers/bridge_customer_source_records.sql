@@ -19,6 +19,7 @@
             bridge_version_columns(),
             bridge_record_versions(),
             changes=bridge_records_changed_since_built(),
+            deletion_log_columns=['record_key'],
         ) }}",
     )
 }}

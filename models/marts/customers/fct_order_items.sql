@@ -21,6 +21,8 @@
             {'order_version': 'order_version'},
             '(select order_id, order_version from ' ~ ref('fct_orders') ~ ')',
             many_rows_per_key=true,
+            changes=order_lines_changed_since_built(),
+            deletion_log_columns=['customer_id'],
         ) }}",
     )
 }}

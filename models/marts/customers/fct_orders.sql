@@ -7,7 +7,8 @@
     its customer, date and rate from here, so that the two facts agree.
 
     Built by version: each row stores its order's order_version, and a daily
-    build computes only the orders whose version changed (see
+    build computes only the orders whose version changed, comparing those of
+    the orders its inputs changed since its last build (see
     macros/facts/orders_by_version.sql).
 #}
 {{
@@ -15,7 +16,13 @@
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        pre_hook="{{ delete_rows_of_outdated_versions(['order_id'], {'order_version': 'order_version'}, order_versions()) }}",
+        pre_hook="{{ delete_rows_of_outdated_versions(
+            ['order_id'],
+            {'order_version': 'order_version', 'order_rules_fingerprint': 'order_rules_fingerprint'},
+            order_versions(),
+            changes=orders_changed_since_built(),
+            deletion_log_columns=['order_id'],
+        ) }}",
     )
 }}
 {%- set incremental = is_incremental() %}
@@ -209,6 +216,7 @@ final as (
         ordered_at,
         updated_at,
         order_version,
+        {{ order_rules_fingerprint() }} as order_rules_fingerprint,
         {{ run_started_at_second() }} as built_at
     from converted
 

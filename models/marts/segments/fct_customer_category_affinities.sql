@@ -9,10 +9,11 @@
     add up to 1 per customer and one threshold fits everyone. Products
     without a category (inferred products) are left out.
 
-    Built per customer: each row stores the fingerprint of its customer's
+    Built per customer: each row stores the fingerprints of its customer's
     order lines and product views and of the categories and weights, and a
-    daily build computes again only the customers whose fingerprint changed
-    and new ones (macros/customers/affinities_by_customer.sql).
+    daily build computes again only the customers whose fingerprints changed
+    and new ones, comparing those of the customers whose lines or views
+    changed since its last build (macros/customers/affinities_by_customer.sql).
 #}
 {{
     config(
@@ -21,9 +22,10 @@
         on_schema_change='fail',
         pre_hook="{{ delete_rows_of_outdated_versions(
             ['customer_id'],
-            {'affinity_inputs_fingerprint': 'affinity_inputs_fingerprint'},
+            affinity_version_columns(),
             affinity_inputs_fingerprints(),
             many_rows_per_key=true,
+            changes=affinity_inputs_changed_since_built(),
         ) }}",
     )
 }}
@@ -210,6 +212,7 @@ final as (
         ranked.affinity_rank = 1 as is_top_category,
         ranked.affinity_score >= {{ var('interest_group_min_affinity') }} as is_interest_group,
         inputs_fingerprints.affinity_inputs_fingerprint,
+        inputs_fingerprints.affinity_rules_fingerprint,
         {{ run_started_at_second() }} as built_at
     from ranked
     inner join inputs_fingerprints
