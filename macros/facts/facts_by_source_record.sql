@@ -106,11 +106,7 @@
                 and replaced.delivered_at = {{ this }}.delivered_at
         )
         {%- endset -%}
-        {%- if (config.get('meta') or {}).get('deletion_log_columns') %}
-        {{ customer360.log_deleted_rows(this, customer360.model_deletion_log_columns(), of_replaced_delivery) }};
-        {%- endif %}
-        delete from {{ this }}
-        where {{ of_replaced_delivery }}
+        {{ customer360.delete_logged(of_replaced_delivery) }}
     {%- endif -%}
 {% endmacro %}
 

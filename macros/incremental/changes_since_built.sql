@@ -48,8 +48,8 @@
         the entries older than var deletion_log_days, moving the start row to
         that cutoff: a reader that built before it compares every key, as it
         must. A log kept with other columns (by an earlier version of the
-        model) starts again the same way. Logged values are kept as text, so that the log can be made
-        before the model's table exists. -#}
+        model) starts again the same way. Logged values are kept as text, so
+        that the log can be made before the model's table exists. -#}
     {%- set log = customer360.deletion_log(this) -%}
     {%- set cutoff = dbt.dateadd('day', -(var('deletion_log_days') | int), customer360.run_started_at_second()) -%}
     {%- if not is_incremental() or not customer360.deletion_log_has_columns(log, logged_columns) %}

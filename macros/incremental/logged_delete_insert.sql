@@ -58,3 +58,15 @@
         {{ logged_columns[0] }} is not null
         and {{ condition }}
 {%- endmacro %}
+
+
+{% macro delete_logged(condition) %}
+    {#- Deletes the rows of the model being built passing `condition` (a
+        predicate on its columns), after writing them to its deletion log
+        when it keeps one (`meta.deletion_log_columns`). -#}
+    {%- if (config.get('meta') or {}).get('deletion_log_columns') %}
+    {{ customer360.log_deleted_rows(this, customer360.model_deletion_log_columns(), condition) }};
+    {%- endif %}
+    delete from {{ this }}
+    where {{ condition }}
+{%- endmacro %}

@@ -941,6 +941,22 @@ def test_incremental_staging_equals_rebuild_on_duckdb(generated_days: Path, tmp_
     run_dbt(["run", "--select", "dim_customers", "--full-refresh"], rotated, tmp_path)
     assert incremental_mart_tables(fetch, "main_marts")["dim_customers"] == built
 
+    # A deletion log kept by an earlier version of a model, without a column logged now: the next
+    # build starts it again with today's columns, instead of failing to write to it.
+    log = "int_customer_records_assigned__deletions"
+    with duckdb.connect(str(path)) as connection:
+        connection.execute(f"drop table main_intermediate.{log}")
+        connection.execute(f"create table main_intermediate.{log} (record_key varchar, deleted_at timestamp)")
+    run_dbt(["run", "--select", "int_customer_records_assigned"], env, tmp_path)
+    log_columns = fetch(
+        "select column_name from information_schema.columns "
+        f"where table_schema = 'main_intermediate' and table_name = '{log}' order by ordinal_position"
+    )
+    assert log_columns == [("record_key",), ("customer_id",), ("deleted_at",)], log_columns
+    assert fetch(f"select count(*), count(record_key) from main_intermediate.{log}") == [(1, 0)], (
+        "a log started again holds its start row alone"
+    )
+
     # A table from before fingerprints became numbers: its text fingerprints would never match a
     # new row's, so the next incremental build must stop and ask for a rebuild instead.
     with duckdb.connect(str(path)) as connection:
