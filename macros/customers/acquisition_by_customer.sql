@@ -62,16 +62,6 @@
 {% endmacro %}
 
 
-{% macro acquisition_version_columns() %}
-    {#- What a row of dim_customer_acquisition stores of the inputs it was
-        computed from, compared as they are named. -#}
-    {{- return({
-        'acquisition_inputs_fingerprint': 'acquisition_inputs_fingerprint',
-        'acquisition_rules_fingerprint': 'acquisition_rules_fingerprint',
-    }) -}}
-{% endmacro %}
-
-
 {% macro acquisition_inputs_fingerprints(customer_filter='true') %}
     {#- Each customer's acquisition_inputs_fingerprint and
         acquisition_rules_fingerprint as they stand now, as a parenthesised

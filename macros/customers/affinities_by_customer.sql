@@ -40,16 +40,6 @@
 {%- endmacro %}
 
 
-{% macro affinity_version_columns() %}
-    {#- What a row of fct_customer_category_affinities stores of the inputs it
-        was computed from, compared as they are named. -#}
-    {{- return({
-        'affinity_inputs_fingerprint': 'affinity_inputs_fingerprint',
-        'affinity_rules_fingerprint': 'affinity_rules_fingerprint',
-    }) -}}
-{% endmacro %}
-
-
 {% macro affinity_inputs_fingerprints(customer_filter='true') %}
     {#- Each customer's affinity_inputs_fingerprint and
         affinity_rules_fingerprint as they stand now, as a parenthesised

@@ -21,16 +21,6 @@
 {% endmacro %}
 
 
-{% macro engagement_version_columns() %}
-    {#- What a row of fct_customer_channel_engagements stores of the inputs it
-        was computed from, compared as they are named. -#}
-    {{- return({
-        'engagement_inputs_fingerprint': 'engagement_inputs_fingerprint',
-        'engagement_rules_fingerprint': 'engagement_rules_fingerprint',
-    }) -}}
-{% endmacro %}
-
-
 {% macro engagement_inputs_fingerprints(customer_filter='true') %}
     {#- Each customer's engagement_inputs_fingerprint and
         engagement_rules_fingerprint as they stand now, as a parenthesised

@@ -28,7 +28,10 @@
         on_schema_change='fail',
         pre_hook="{{ delete_rows_of_outdated_versions(
             ['customer_id'],
-            acquisition_version_columns(),
+            {
+                'acquisition_inputs_fingerprint': 'acquisition_inputs_fingerprint',
+                'acquisition_rules_fingerprint': 'acquisition_rules_fingerprint',
+            },
             acquisition_inputs_fingerprints(),
             changes=acquisition_inputs_changed_since_built(),
         ) }}",

@@ -22,7 +22,10 @@
         on_schema_change='fail',
         pre_hook="{{ delete_rows_of_outdated_versions(
             ['customer_id'],
-            affinity_version_columns(),
+            {
+                'affinity_inputs_fingerprint': 'affinity_inputs_fingerprint',
+                'affinity_rules_fingerprint': 'affinity_rules_fingerprint',
+            },
             affinity_inputs_fingerprints(),
             many_rows_per_key=true,
             changes=affinity_inputs_changed_since_built(),

@@ -20,7 +20,10 @@
         on_schema_change='fail',
         pre_hook="{{ delete_rows_of_outdated_versions(
             ['customer_id'],
-            engagement_version_columns(),
+            {
+                'engagement_inputs_fingerprint': 'engagement_inputs_fingerprint',
+                'engagement_rules_fingerprint': 'engagement_rules_fingerprint',
+            },
             engagement_inputs_fingerprints(),
             many_rows_per_key=true,
             changes=engagement_inputs_changed_since_built(),
