@@ -25,14 +25,16 @@
 {% endmacro %}
 
 
-{% macro identity_record_versions() %}
+{% macro identity_record_versions(record_keys=none) %}
     {#- The version of every identity-bearing source record, as a parenthesised
         query: the delivery its current staging row came in and the digest of
         the name-key seeds. int_identity_records_unioned stores the same on
         each row. A social interaction's handle counts once any interaction
         shows it with an email, without a new delivery of this one; but an
         interaction names someone only by its email or by such a handle, so it
-        becomes an identity record, or stops being one, as its handle does. -#}
+        becomes an identity record, or stops being one, as its handle does.
+        `record_keys`: a relation of source_table and source_record_id, the
+        only records read when given. -#}
     (
         select
             source_table,
@@ -40,9 +42,49 @@
             delivered_batch_id,
             delivered_at,
             {{ customer360.seeds_fingerprint(customer360.name_key_seeds()) }} as name_key_rules_fingerprint
-        from ({{ customer360.identity_source_records() }}) as source_records
+        from ({{ customer360.identity_source_records(record_keys) }}) as source_records
         where is_identity_bearing
     )
+{%- endmacro %}
+
+
+{% macro identity_records_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        int_identity_records_unioned's pre-hook. A record's version is read
+        from its current staging row, which is its base model's current
+        version (staging views are `where is_current_version`): it can change
+        only with a row of that record written by the base model since (a new
+        version, a row whose flags were computed again) or deleted since (a
+        replaced delivery), which the base models log by record id. A social
+        interaction also becomes an identity record, or stops being one, as
+        its handle is seen with an email or no longer: the interactions of
+        every handle with a row written or deleted since are compared too.
+        Complete while every base model's log covers that time and the
+        name-key rules are those the rows store. -#}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set coverage = [] -%}
+    {%- set keys -%}
+        {%- for source in customer360.identity_sources() %}
+        {%- set base_model = ref(source.model | replace('stg_', 'base_', 1)) %}
+        {%- do coverage.append(customer360.deletion_log_covers(base_model, since)) %}
+        select '{{ source.source_table }}' as source_table, changed.{{ source.record_id }} as source_record_id
+        from ({{ customer360.written_or_deleted_since(base_model, [source.record_id], since) }}) as changed
+        union
+        {%- endfor %}
+        {%- set interactions = ref('base_social__interactions') %}
+        select 'social_interactions' as source_table, interactions.interaction_id as source_record_id
+        from {{ interactions }} as interactions
+        where interactions.handle in (
+            select changed.handle
+            from ({{ customer360.written_or_deleted_since(interactions, ['handle'], since) }}) as changed
+        )
+    {%- endset -%}
+    {{ return({
+        'keys': keys,
+        'versions': customer360.identity_record_versions(customer360.changed_keys_relation()),
+        'complete': coverage | join(' and ') ~ ' and '
+            ~ customer360.rules_stand('name_key_rules_fingerprint', customer360.name_key_seeds()),
+    }) }}
 {%- endmacro %}
 
 
@@ -154,9 +196,9 @@
 
 
 {% macro delete_links_no_longer_made() %}
-    {#- Pre-hook of int_identity_links_unioned, built by row: compares every
-        link made now (identity_links) with the stored ones, a link being its
-        own key. The links no longer made are deleted, and logged by both ends
+    {#- Pre-hook of int_identity_links_unioned, built by row: compares the
+        links made now (identity_links) with the stored ones, a link being its
+        own key; a daily build, only those links_changed_since_built names. The links no longer made are deleted, and logged by both ends
         for the clusters; those not stored yet are left in keys_to_build for
         the build to add. -#}
     {%- if is_incremental() %}
@@ -166,9 +208,47 @@
         customer360.link_columns(),
         {},
         customer360.identity_links(),
+        changes=customer360.links_changed_since_built(),
         deletion_log_columns=['record_key', 'linked_record_key'],
     ) }}
 {% endmacro %}
+
+
+{% macro links_changed_since_built() %}
+    {#- The changes (macros/incremental/changes_since_built.sql) for
+        int_identity_links_unioned's pre-hook. An exact link (record, the
+        anchor of a value it carries, the value's type) is made from the
+        record's identifier rows and the guard rows of their values alone; so
+        the exact links that may have changed since the model last wrote are
+        those of the records whose identifier rows were written or deleted
+        since, and of the records carrying a value whose guard row was written
+        since (its anchor or its verdict may have moved; a value that left
+        every record left with its records' rows). Those records' exact links
+        are compared; fuzzy and reference links, a few and read from a table
+        and a view rebuilt whole, are compared all. Complete while the
+        identifier rows' log covers that time (a value's guard row is
+        written again whenever its rows or the guard rules change). -#}
+    {%- set identifiers = ref('int_identity_identifiers_unpivoted') -%}
+    {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set is_changed_record = customer360.is_changed_key(['record_key']) -%}
+    {%- set keys -%}
+        {{ customer360.written_or_deleted_since(identifiers, ['record_key'], since) }}
+        union
+        select carriers.record_key
+        from {{ identifiers }} as carriers
+        inner join {{ ref('int_identity_identifiers_guarded') }} as guarded_values
+            on
+                carriers.identifier_type = guarded_values.identifier_type
+                and carriers.identifier_value = guarded_values.identifier_value
+        where guarded_values.built_at > {{ since }}
+    {%- endset -%}
+    {{ return({
+        'keys': keys,
+        'versions': customer360.identity_links(is_changed_record),
+        'built_filter': "(link_kind <> 'exact' or " ~ is_changed_record ~ ")",
+        'complete': customer360.deletion_log_covers(identifiers, since),
+    }) }}
+{%- endmacro %}
 
 
 {% macro record_links_fingerprints(record_filter='true') %}

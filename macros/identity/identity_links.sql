@@ -13,9 +13,12 @@
     a survey of an anonymous till receipt stays unlinked.
 #}
 
-{% macro identity_links() %}
+{% macro identity_links(exact_record_filter='true') %}
     {#- Every link, as a parenthesised query of record_key, linked_record_key,
-        link_kind and link_rule. -#}
+        link_kind and link_rule. `exact_record_filter`, a predicate on an
+        unqualified record_key, keeps the exact links of those records alone
+        (the end that is not the anchor); fuzzy and reference links are
+        always all there. -#}
     {#- referencing source -> (its column naming another record, that record's source table, link rule) -#}
     {%- set record_references = [
         {'model': 'stg_support__surveys', 'source_table': 'support_surveys', 'record_id': 'survey_id',
@@ -30,6 +33,7 @@
     identifiers as (
 
         select * from {{ ref('int_identity_identifiers_unpivoted') }}
+        where {{ exact_record_filter }}
 
     ),
 

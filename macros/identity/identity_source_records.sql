@@ -8,8 +8,12 @@
     record union keeps the records that name someone, the summary of
     anonymous records counts the rest, and both read this one list.
 #}
-{% macro identity_source_records() %}
+{% macro identity_sources() %}
 {#-
+    The sources of identity records, each with its staging model, the source
+    table its records are keyed by, its record id column, and the column (or
+    expression) feeding each field it has.
+
     A social handle names someone only once the platform has shared an email
     for it (social login) on some interaction: the handle then joins that
     person's interactions together. A handle never seen with an email is an
@@ -54,6 +58,14 @@
     {'model': 'stg_privacy__requests', 'source_table': 'privacy_requests', 'record_id': 'request_id',
      'account_id': 'account_id', 'email': 'email', 'email_as_given': 'email_as_given', 'phone': 'phone', 'observed_at': 'requested_at'},
 ] -%}
+{{- return(identity_sources) -}}
+{% endmacro %}
+
+
+{% macro identity_source_records(record_keys=none) %}
+{#- record_keys: a relation of source_table and source_record_id; when given,
+    only those records are read (each source's rows filtered on its own). -#}
+{%- set identity_sources = customer360.identity_sources() -%}
 {%- set text_type = dbt.type_string() -%}
 {#- fields a source may lack (null then), in output order -#}
 {%- set optional_fields = [
@@ -83,6 +95,13 @@
             _batch_id as delivered_batch_id,
             _loaded_at as delivered_at
         from {{ ref(source.model) }}
+        {%- if record_keys is not none %}
+        where {{ source.record_id }} in (
+            select record_keys.source_record_id
+            from {{ record_keys }} as record_keys
+            where record_keys.source_table = '{{ source.source_table }}'
+        )
+        {%- endif %}
         {% if not loop.last %}union all{% endif %}
     {% endfor %}
     ) as source_records

@@ -38,7 +38,11 @@
         keys alone, filtered by is_changed_key) and `complete` (a boolean
         expression: whether `keys` can be trusted), only those keys are
         compared when `complete` holds (the model stamps its rows with
-        `built_at`, from which the changes are read). With
+        `built_at`, from which the changes are read). Its optional
+        `built_filter`, a predicate on the model's unqualified columns, says
+        which stored rows those versions stand against, where the changed
+        keys are not the model's key (the links compare the links of the
+        changed records); by default the rows of the changed keys. With
         `deletion_log_columns`, the model keeps a deletion log of those
         columns for its readers. -#}
     {%- if deletion_log_columns %}
@@ -61,7 +65,8 @@
                 version_columns,
                 changes['versions'] if compare_changes_only else current_versions,
                 many_rows_per_key,
-                built_filter=customer360.is_changed_key(key_columns) if compare_changes_only else 'true',
+                built_filter=changes.get('built_filter', customer360.is_changed_key(key_columns))
+                    if compare_changes_only else 'true',
             )
         ) }};
         {%- if deletion_log_columns %}

@@ -84,8 +84,10 @@ BUILT_BY_VERSION_MODELS = (
 # The models built by version that compare only the keys their inputs wrote or deleted since
 # their last build (macros/incremental/changes_since_built.sql).
 CHANGES_READERS = (
+    "int_identity_records_unioned",
     "int_identity_identifiers_unpivoted",
     "int_identity_identifiers_guarded",
+    "int_identity_links_unioned",
     "int_identity_clusters_resolved",
     "int_customer_records_assigned",
     "bridge_customer_source_records",

@@ -46,7 +46,7 @@
             {'record_built_at': 'record_built_at', 'identifier_rules_fingerprint': 'identifier_rules_fingerprint'},
             identity_identifier_versions(),
             changes=identifiers_changed_since_built(),
-            deletion_log_columns=['identifier_type', 'identifier_value'],
+            deletion_log_columns=['identifier_type', 'identifier_value', 'record_key'],
         ) }}",
     )
 }}

@@ -28,6 +28,7 @@
                 'name_key_rules_fingerprint': 'name_key_rules_fingerprint',
             },
             identity_record_versions(),
+            changes=identity_records_changed_since_built(),
             deletion_log_columns=['record_key'],
         ) }}",
     )
@@ -35,13 +36,13 @@
 
 with
 
+{# built by version: only the records the pre-hook left to build (see macros/identity/identity_graph_incremental.sql) #}
 source_records as (
 
-    {{ identity_source_records() }}
+    {{ identity_source_records(keys_to_build_relation() if is_incremental() else none) }}
 
 ),
 
-{# built by version: only the records without a row (see macros/identity/identity_graph_incremental.sql) #}
 named_records as (
 
     select
@@ -49,9 +50,7 @@ named_records as (
         {{ name_match_key('first_name') }} as first_name_match_key,
         {{ name_match_key('last_name') }} as last_name_match_key
     from source_records
-    where
-        source_records.is_identity_bearing
-        and {{ is_key_to_build(['source_table', 'source_record_id'], 'source_records', is_incremental()) }}
+    where source_records.is_identity_bearing
 
 ),
 

@@ -2,7 +2,9 @@
     config(
         materialized='incremental',
         unique_key=['_batch_id', '_row_number'],
-        incremental_strategy=customer360.base_incremental_strategy(),
+        incremental_strategy=customer360.base_incremental_strategy(logs_deletions=true),
+        meta={'deletion_log_columns': ['member_id']},
+        pre_hook="{{ customer360.start_deletion_log(customer360.model_deletion_log_columns()) }}",
         post_hook="{{ customer360.delete_replaced_deliveries() }}",
     )
 }}
