@@ -198,9 +198,10 @@
 {% macro delete_links_no_longer_made() %}
     {#- Pre-hook of int_identity_links_unioned, built by row: compares the
         links made now (identity_links) with the stored ones, a link being its
-        own key; a daily build, only those links_changed_since_built names. The links no longer made are deleted, and logged by both ends
-        for the clusters; those not stored yet are left in keys_to_build for
-        the build to add. -#}
+        own key; a daily build, only those links_changed_since_built names.
+        The links no longer made are deleted, and logged by both ends for the
+        clusters; those not stored yet are left in keys_to_build for the
+        build to add. -#}
     {%- if is_incremental() %}
         {{- customer360.stop_if_version_columns_missing({'built_at': 'built_at'}) }}
     {%- endif %}
@@ -224,8 +225,8 @@
         since, and of the records carrying a value whose guard row was written
         since (its anchor or its verdict may have moved; a value that left
         every record left with its records' rows). Those records' exact links
-        are compared; fuzzy and reference links, a few and read from a table
-        and a view rebuilt whole, are compared all. Complete while the
+        are compared; fuzzy and reference links, few, and read from a table
+        and a view rebuilt whole, are all compared. Complete while the
         identifier rows' log covers that time (a value's guard row is
         written again whenever its rows or the guard rules change). -#}
     {%- set identifiers = ref('int_identity_identifiers_unpivoted') -%}
