@@ -28,11 +28,8 @@
         unique_key=['source_table', 'source_record_id'],
         on_schema_change='fail',
         meta={'deletion_log_columns': ['customer_id']},
-        pre_hook=[
-            "{{ customer360.start_deletion_log(customer360.model_deletion_log_columns()) }}",
-            "{{ customer360.note_replaced_deliveries(customer360.interaction_deliveries()) }}",
-        ],
-        post_hook="{{ customer360.delete_rows_of_replaced_deliveries() }}",
+        pre_hook="{{ customer360.start_deletion_log(customer360.model_deletion_log_columns()) }}",
+        post_hook="{{ customer360.delete_rows_of_replaced_deliveries(customer360.interaction_deliveries()) }}",
     )
 }}
 {#- refs read only by an incremental build, declared for the parser -#}
