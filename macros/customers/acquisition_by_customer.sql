@@ -125,8 +125,7 @@
     {{ return({
         'keys': changed_customers,
         'versions': customer360.acquisition_inputs_fingerprints(customer360.is_changed_key(['customer_id'])),
-        'complete': customer360.deletion_log_covers(records, since) ~ ' and '
-            ~ customer360.deletion_log_covers(interactions, since) ~ ' and '
+        'complete': customer360.deletion_logs_cover([records, interactions], since) ~ ' and '
             ~ customer360.rules_stand('acquisition_rules_fingerprint', customer360.acquisition_channel_seeds()),
     }) }}
 {%- endmacro %}

@@ -101,8 +101,7 @@
     {{ return({
         'keys': changed_customers,
         'versions': customer360.affinity_inputs_fingerprints(customer360.is_changed_key(['customer_id'])),
-        'complete': customer360.deletion_log_covers(order_items, since) ~ ' and '
-            ~ customer360.deletion_log_covers(interactions, since) ~ ' and '
+        'complete': customer360.deletion_logs_cover([order_items, interactions], since) ~ ' and '
             ~ customer360.fingerprint_stands('affinity_rules_fingerprint', customer360.affinity_rules_fingerprint()),
     }) }}
 {%- endmacro %}

@@ -144,9 +144,7 @@
     {{ return({
         'keys': changed_orders,
         'versions': customer360.order_versions(customer360.is_changed_key(['order_id'])),
-        'complete': customer360.deletion_log_covers(orders, since) ~ ' and '
-            ~ customer360.deletion_log_covers(lines, since) ~ ' and '
-            ~ customer360.deletion_log_covers(bridge, since) ~ ' and '
+        'complete': customer360.deletion_logs_cover([orders, lines, bridge], since) ~ ' and '
             ~ customer360.fingerprint_stands('order_rules_fingerprint', customer360.order_rules_fingerprint()),
     }) }}
 {%- endmacro %}

@@ -62,11 +62,11 @@
         Complete while every base model's log covers that time and the
         name-key rules are those the rows store. -#}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
-    {%- set coverage = [] -%}
+    {%- set base_models = [] -%}
     {%- set keys -%}
         {%- for source in customer360.identity_sources() %}
         {%- set base_model = ref(source.model | replace('stg_', 'base_', 1)) %}
-        {%- do coverage.append(customer360.deletion_log_covers(base_model, since)) %}
+        {%- do base_models.append(base_model) %}
         select '{{ source.source_table }}' as source_table, changed.{{ source.record_id }} as source_record_id
         from ({{ customer360.written_or_deleted_since(base_model, [source.record_id], since) }}) as changed
         union
@@ -82,7 +82,7 @@
     {{ return({
         'keys': keys,
         'versions': customer360.identity_record_versions(customer360.changed_keys_relation()),
-        'complete': coverage | join(' and ') ~ ' and '
+        'complete': customer360.deletion_logs_cover(base_models, since) ~ ' and '
             ~ customer360.rules_stand('name_key_rules_fingerprint', customer360.name_key_seeds()),
     }) }}
 {%- endmacro %}
@@ -322,8 +322,7 @@
             ~ ' union ' ~ customer360.written_or_deleted_since(links, ['linked_record_key'], since)
             ~ ' union ' ~ customer360.deletions_since(records, ['record_key'], since),
         'versions': customer360.record_link_versions(customer360.is_changed_key(['record_key'])),
-        'complete': customer360.deletion_log_covers(links, since) ~ ' and '
-            ~ customer360.deletion_log_covers(records, since) ~ ' and not exists (select 1 from ' ~ this
+        'complete': customer360.deletion_logs_cover([links, records], since) ~ ' and not exists (select 1 from ' ~ this
             ~ ' where label_passes <> ' ~ (var('identity_label_passes') | int) ~ ')',
     }) }}
 {%- endmacro %}

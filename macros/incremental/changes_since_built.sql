@@ -186,6 +186,17 @@
 {%- endmacro %}
 
 
+{% macro deletion_logs_cover(relations, since) %}
+    {#- deletion_log_covers for each of `relations`, joined by `and`: every
+        one of their logs holds every deletion after `since`. -#}
+    {%- set covered = [] -%}
+    {%- for relation in relations -%}
+        {%- do covered.append(customer360.deletion_log_covers(relation, since)) -%}
+    {%- endfor -%}
+    {{- return(covered | join(' and ')) -}}
+{%- endmacro %}
+
+
 {% macro latest_stamp(relation, column) %}
     {#- The latest value of a stamp column in `relation`, read when the hook
         is rendered and given as a timestamp literal, so that a filter on a
