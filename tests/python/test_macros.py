@@ -677,6 +677,156 @@ def not_null_columns_cases() -> Iterator[Case]:
         yield equals(f"not_null_columns:{case_id}", findings(aggregate, columns), expected)
 
 
+def literal_table(alias: str, columns: list[tuple[str, str]], rows: list[tuple]) -> str:
+    """A table expression of typed literal rows, aliased (each value cast, so nulls type too)."""
+    selects = [
+        "select "
+        + ", ".join(
+            f"{typed(value, sql_type)} as {name}"
+            for value, (name, sql_type) in zip(row, columns, strict=True)
+        )
+        for row in rows
+    ]
+    return f"({' union all '.join(selects)}) as {alias}"
+
+
+def generic_test_findings(test_macro: str, model: str, extra: str, aggregate: str) -> str:
+    """An aggregate over the rows a generic test's query returns for a literal model."""
+    test_sql = call(test_macro, model, extra=extra)
+    return f"{jinja_text(f'(select {aggregate} from (')} ~ {test_sql} ~ {jinja_text(') as findings)')}"
+
+
+KNOWN_REASONS = literal_table(
+    "known_reasons",
+    [("reason_code", "varchar")],
+    [("missing_natural_key",), ("orphan_record",), (None,)],
+)
+
+
+def base_rows_well_formed_cases() -> Iterator[Case]:
+    """One finding per malformed base row (its first failed check) and per repeated load key."""
+    columns = [
+        ("_batch_id", "varchar"),
+        ("_row_number", "integer"),
+        ("row_fingerprint", "varchar"),
+        ("is_exact_duplicate", "boolean"),
+        ("is_current_version", "boolean"),
+        ("_loaded_at", "timestamp"),
+        ("built_at", "timestamp"),
+        ("quarantine_reason", "varchar"),
+        ("version_number", "integer"),
+        ("version_count", "integer"),
+    ]
+    at = "2026-01-01 00:00:00"
+    rows = [
+        ("b1", 1, "f1", False, True, at, at, None, 1, 2),  # current version
+        ("b1", 2, "f2", False, False, at, at, None, 2, 2),  # older version
+        ("b1", 3, "f3", False, False, at, at, "missing_natural_key", None, None),  # quarantined
+        ("b1", 4, "f1", True, False, at, at, None, None, None),  # exact duplicate
+        ("b1", 5, None, False, False, at, at, "missing_natural_key", None, None),  # no fingerprint
+        ("b1", 6, "f6", False, False, at, at, "made_up", None, None),  # unknown reason
+        ("b1", 7, "f7", False, False, at, at, "missing_natural_key", 1, 1),  # quarantined with a version
+        ("b1", 8, "f8", False, True, at, at, None, 2, 2),  # current but not the first version
+        ("b1", 9, "f9", False, False, at, at, None, 3, 2),  # version beyond the count
+        ("b2", 1, "g1", False, True, at, at, None, 1, 1),
+        ("b2", 1, "g1", False, True, at, at, None, 1, 1),  # the load key again
+    ]
+    model = literal_table("base_rows", columns, rows)
+    extra = jinja_text(KNOWN_REASONS)
+
+    def findings(aggregate: str) -> str:
+        return generic_test_findings("default__test_base_rows_well_formed", model, extra, aggregate)
+
+    for case_id, aggregate, expected in [
+        ("findings", "count(*)", "6"),
+        ("failed_rows", "count(distinct _row_number) filter (where _batch_id = 'b1')", "5"),
+        (
+            "null_column",
+            "max(failed_check) filter (where _row_number = 5)",
+            "'a load, fingerprint or version flag column is null'",
+        ),
+        (
+            "unknown_reason",
+            "max(failed_check) filter (where _row_number = 6)",
+            "'quarantine_reason is not in the quarantine_reasons seed'",
+        ),
+        ("versions_disagree", "count(*) filter (where failed_check like 'version_number%')", "3"),
+        (
+            "repeated_load_key",
+            "max(failed_check) filter (where _batch_id = 'b2')",
+            "'the load key (_batch_id, _row_number) repeats'",
+        ),
+    ]:
+        yield equals(f"base_rows_well_formed:{case_id}", findings(aggregate), expected)
+
+
+def quarantine_rows_well_formed_cases() -> Iterator[Case]:
+    """One finding per malformed quarantined row and per repeated load key; the table's own reasons optional."""
+    columns = [
+        ("source_name", "varchar"),
+        ("table_name", "varchar"),
+        ("quarantine_reason", "varchar"),
+        ("_batch_id", "varchar"),
+        ("_row_number", "integer"),
+        ("_loaded_at", "timestamp"),
+    ]
+    at = "2026-01-01 00:00:00"
+    rows = [
+        ("crm", "crm_contacts", "missing_natural_key", "b1", 1, at),
+        ("shop", "crm_contacts", "missing_natural_key", "b1", 2, at),
+        ("crm", "shop_orders", "missing_natural_key", "b1", 3, at),
+        ("crm", "crm_contacts", "made_up", "b1", 4, at),
+        ("crm", "crm_contacts", "orphan_record", "b1", 5, at),  # known, but not one this table gives
+        ("crm", "crm_contacts", None, "b1", 6, at),
+        ("crm", "crm_contacts", "missing_natural_key", "b2", 1, at),
+        ("crm", "crm_contacts", "missing_natural_key", "b2", 1, at),
+    ]
+    model = literal_table("quarantined_rows", columns, rows)
+    names = f"{jinja_text(KNOWN_REASONS)}, 'crm', 'crm_contacts'"
+
+    def findings(aggregate: str, reasons: str = "none") -> str:
+        return generic_test_findings(
+            "default__test_quarantine_rows_well_formed", model, f"{names}, {reasons}", aggregate
+        )
+
+    only_missing_key = "['missing_natural_key']"
+    for case_id, actual, expected in [
+        ("findings_with_reasons", findings("count(*)", only_missing_key), "6"),
+        ("findings_without_reasons", findings("count(*)"), "5"),
+        (
+            "other_source",
+            findings("max(failed_check) filter (where _row_number = 2)"),
+            "'source_name is not crm'",
+        ),
+        (
+            "other_table",
+            findings("max(failed_check) filter (where _row_number = 3)"),
+            "'table_name is not crm_contacts'",
+        ),
+        (
+            "unknown_reason",
+            findings("max(failed_check) filter (where _row_number = 4)"),
+            "'quarantine_reason is not in the quarantine_reasons seed'",
+        ),
+        (
+            "reason_of_another_table",
+            findings("max(failed_check) filter (where _row_number = 5)", only_missing_key),
+            "'quarantine_reason is not one that crm_contacts gives'",
+        ),
+        (
+            "null_reason",
+            findings("max(failed_check) filter (where _row_number = 6)"),
+            "'quarantine_reason or a load column is null'",
+        ),
+        (
+            "repeated_load_key",
+            findings("max(failed_check) filter (where _batch_id = 'b2')"),
+            "'the load key (_batch_id, _row_number) repeats'",
+        ),
+    ]:
+        yield equals(f"quarantine_rows_well_formed:{case_id}", actual, expected)
+
+
 def with_unique_ids(cases: list[Case]) -> list[Case]:
     """The cases, after checking that no two share an id (results are matched by id)."""
     ids = [case.case_id for case in cases]
@@ -702,6 +852,8 @@ def all_cases() -> list[Case]:
         *regex_cases(),
         *hashing_cases(),
         *not_null_columns_cases(),
+        *base_rows_well_formed_cases(),
+        *quarantine_rows_well_formed_cases(),
     ]
     return with_unique_ids(cases)
 
