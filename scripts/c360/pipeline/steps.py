@@ -13,11 +13,12 @@ publishes is built before the tests guarding it have passed:
 - ``staging`` builds the staging and intermediate models with the tests whose
   parents are all among them (``cautious``): a test that also reads a mart or a
   snapshot would otherwise see yesterday's mart or history;
-- ``pre_snapshot_tests`` runs the tests tagged ``PRE_SNAPSHOT_TAG``, which must
-  pass before history is written (they are left out of ``staging`` so they
-  run exactly once);
-- ``snapshot`` takes the snapshots with the tests that read only snapshots
-  (the SCD2 invariants), so broken history stops the day before the marts;
+- ``snapshot`` runs the tests tagged ``PRE_SNAPSHOT_TAG`` (left out of
+  ``staging``), which must pass before history is written: they test the
+  snapshots' inputs, so ``dbt build`` takes a snapshot only after they passed
+  and skips it when one fails. Then it takes the snapshots with the tests
+  that read only snapshots (the SCD2 invariants), so broken history stops the
+  day before the marts;
   a snapshot whose input is a mart (segment membership) is left to ``marts``,
   since its input is only up to date once the marts are built;
 - ``marts`` builds the marts, and the snapshots of marts after them, with
@@ -85,17 +86,13 @@ STAGING = Step(
         "cautious",
     ),
 )
-PRE_SNAPSHOT_TESTS = Step(
-    "pre_snapshot_tests",
-    "pre-snapshot tests",
-    ("test", "--select", f"tag:{PRE_SNAPSHOT_TAG}", "--exclude", NO_UNIT_TESTS),
-)
 SNAPSHOT = Step(
     "snapshot",
     "snapshots",
     (
         "build",
         "--select",
+        f"tag:{PRE_SNAPSHOT_TAG}",
         "resource_type:snapshot",
         "--exclude",
         MART_SNAPSHOTS,
@@ -119,7 +116,7 @@ MARTS = Step(
 )
 # Its tests are found when the day runs: every data test that no step above selects.
 POST_TESTS = Step("post_tests", "post-snapshot tests")
-ALL_STEPS = (GENERATE, LOAD, SEED, FRESHNESS, STAGING, PRE_SNAPSHOT_TESTS, SNAPSHOT, MARTS, POST_TESTS)
+ALL_STEPS = (GENERATE, LOAD, SEED, FRESHNESS, STAGING, SNAPSHOT, MARTS, POST_TESTS)
 STEP_NAMES = tuple(step.name for step in ALL_STEPS)
 
 
