@@ -418,6 +418,37 @@ def test_build_passed_every_model_data_test_and_unit_test(warehouse):
     assert not failed, f"{len(failed)} nodes did not pass:\n{examples(failed)}"
 
 
+def test_marts_rebuilt_whole_carry_their_check_constraints(warehouse):
+    """The value rules of the contracted marts rebuilt each run are check constraints that the
+    engine holds (docs/marts.md, "Contracts"): a build that wrote a row breaking one fails."""
+    declared = {}
+    for node in warehouse.manifest["nodes"].values():
+        if node["resource_type"] != "model" or node["config"]["materialized"] != "table":
+            continue
+        checks = [c for c in node["constraints"] if c["type"] == "check"]
+        checks += [
+            c for column in node["columns"].values() for c in column["constraints"] if c["type"] == "check"
+        ]
+        if checks:
+            declared[(node["schema"], node["alias"])] = len(checks)
+    assert len(declared) >= 10, f"only {len(declared)} marts declare check constraints"
+    if warehouse.engine == "duckdb":
+        held = warehouse.rows(
+            "select schema_name, table_name, count(*) from duckdb_constraints()"
+            " where constraint_type = 'CHECK' group by schema_name, table_name"
+        )
+    else:
+        held = warehouse.rows(
+            "select namespaces.nspname, tables.relname, count(*) from pg_constraint as constraints"
+            " inner join pg_class as tables on constraints.conrelid = tables.oid"
+            " inner join pg_namespace as namespaces on tables.relnamespace = namespaces.oid"
+            " where constraints.contype = 'c' group by namespaces.nspname, tables.relname"
+        )
+    held_by_table = {(schema, table): count for schema, table, count in held}
+    missing = {table: count for table, count in declared.items() if held_by_table.get(table, 0) < count}
+    assert not missing, f"check constraints declared but not held (table: declared count): {missing}"
+
+
 def test_reconciliation_is_balanced_for_every_raw_table(warehouse):
     rows = warehouse.dicts(f"select * from {warehouse.schema('intermediate')}.int_source_rows_reconciled")
     by_table = {row["table_name"]: row for row in rows}
