@@ -3,10 +3,12 @@
     name, or only a social handle never seen with an email), per source.
     They join no customer, so they are counted here rather than lost:
     point-of-sale orders paid without a card, a phone or a receipt address,
-    unsigned surveys, social audience nobody can reach. A view: the count is
-    computed when read, so the build pays only for its two tests.
+    unsigned surveys, social audience nobody can reach. A table of one row per
+    source: counting reads every identity record, once per build, where a
+    view was counted again by each of its two tests (0.7 s of a day at
+    1,000,000 customers, against about 0.3 s for the build).
 #}
-{{ config(materialized='view') }}
+{{ config(materialized='table') }}
 
 with
 
