@@ -20,9 +20,7 @@ with base_rows as (
 
 known_reasons as (
 
-    select distinct reason_code
-    from {{ quarantine_reasons }}
-    where reason_code is not null
+    {{ customer360.known_quarantine_reasons(quarantine_reasons) }}
 
 ),
 
@@ -92,9 +90,7 @@ with quarantined_rows as (
 
 known_reasons as (
 
-    select distinct reason_code
-    from {{ quarantine_reasons }}
-    where reason_code is not null
+    {{ customer360.known_quarantine_reasons(quarantine_reasons) }}
 
 ),
 
@@ -149,3 +145,12 @@ from checked_keys
 where failed_check is not null or row_count > 1
 
 {% endmacro %}
+
+
+{% macro known_quarantine_reasons(quarantine_reasons) %}
+    {#- The distinct reason codes of the quarantine_reasons seed, without a
+        null one: a row's reason is known when it joins one of them. -#}
+    select distinct reason_code
+    from {{ quarantine_reasons }}
+    where reason_code is not null
+{%- endmacro %}

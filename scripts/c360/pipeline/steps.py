@@ -96,6 +96,7 @@ SNAPSHOT = Step(
         "resource_type:snapshot",
         "--exclude",
         MART_SNAPSHOTS,
+        NO_UNIT_TESTS,
         "--indirect-selection",
         "cautious",
     ),
