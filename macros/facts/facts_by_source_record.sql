@@ -134,7 +134,7 @@
 
 {% macro has_rows(query) %}
     {#- Whether a parenthesised query returns any row, asked when a hook is
-        rendered (inside its model's transaction). -#}
-    {%- set result = run_query('select count(*) from ' ~ query ~ ' as rows_found') -%}
-    {{- return(result.columns[0].values()[0] > 0) -}}
+        rendered (inside its model's transaction); the first row answers. -#}
+    {%- set result = run_query('select 1 as found from ' ~ query ~ ' as rows_found limit 1') -%}
+    {{- return(result.rows | length > 0) -}}
 {% endmacro %}

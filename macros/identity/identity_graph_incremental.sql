@@ -62,22 +62,31 @@
         Complete while every base model's log covers that time and the
         name-key rules are those the rows store. -#}
     {%- set since = customer360.latest_stamp(this, 'built_at') -%}
+    {%- set interactions = ref('base_social__interactions') -%}
     {%- set base_models = [] -%}
     {%- set keys -%}
+        {#- the interactions' stamps and log read once, for their ids and their handles -#}
+        with social_changes as (
+
+            {{ customer360.written_or_deleted_since(interactions, ['interaction_id', 'handle'], since) }}
+
+        )
+
         {%- for source in customer360.identity_sources() %}
         {%- set base_model = ref(source.model | replace('stg_', 'base_', 1)) %}
         {%- do base_models.append(base_model) %}
+        {%- if base_model.identifier != interactions.identifier %}
         select '{{ source.source_table }}' as source_table, changed.{{ source.record_id }} as source_record_id
         from ({{ customer360.written_or_deleted_since(base_model, [source.record_id], since) }}) as changed
         union
+        {%- endif %}
         {%- endfor %}
-        {%- set interactions = ref('base_social__interactions') %}
+        select 'social_interactions' as source_table, social_changes.interaction_id as source_record_id
+        from social_changes
+        union
         select 'social_interactions' as source_table, interactions.interaction_id as source_record_id
         from {{ interactions }} as interactions
-        where interactions.handle in (
-            select changed.handle
-            from ({{ customer360.written_or_deleted_since(interactions, ['handle'], since) }}) as changed
-        )
+        where interactions.handle in (select social_changes.handle from social_changes)
     {%- endset -%}
     {{ return({
         'keys': keys,
