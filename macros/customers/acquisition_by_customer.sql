@@ -20,10 +20,10 @@
     Beside it, `acquisition_rules_fingerprint` digests the acquisition_channels
     seed. A daily build deletes the rows whose fingerprints changed or whose
     customer is gone, then computes the customers of dim_customers that have
-    no row (docs/pipeline.md, "What a quarter takes"). It compares only the
-    customers whose records or web events changed since its last build
-    (acquisition_inputs_changed_since_built), not every customer, whenever
-    its inputs' deletion logs cover that time and the seed stands.
+    no row (docs/pipeline.md, "How a day's models are built"). It compares
+    only the customers whose records or web events changed since its last
+    build (acquisition_inputs_changed_since_built), not every customer,
+    whenever its inputs' deletion logs cover that time and the seed stands.
 #}
 
 {% macro acquisition_record_starts() %}

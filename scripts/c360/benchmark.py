@@ -191,7 +191,7 @@ def release_page_cache(path: Path) -> None:
     Both warehouses of a 1,000,000-customer run hardly fit in the page cache of a 24 GiB machine
     together, and the 2-core machines the published figures come from read a warehouse file back
     from disk at about 70 MB/s: a day 1 that finds its warehouse pushed out of the cache spends
-    minutes reading it (docs/pipeline.md, "Cost of a day").
+    minutes reading it (docs/pipeline.md, "A warehouse read back from disk").
     """
     if not path.is_file() or not hasattr(os, "posix_fadvise"):
         return
