@@ -20,7 +20,8 @@ Each day: generate (unless --existing), load, seeds (when changed), source
 freshness, build staging + intermediate with their tests, snapshots (after the
 tests their inputs must pass), build marts with their tests, post-snapshot
 tests. Days already complete are skipped; a day that was interrupted resumes
-at the step that did not finish. A failing step stops the day before the marts and exits with 1.
+at the step that did not finish. A failing step stops the day before the
+marts and exits with 1.
 """
 
 
