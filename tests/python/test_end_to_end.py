@@ -449,6 +449,52 @@ def test_marts_rebuilt_whole_carry_their_check_constraints(warehouse):
     assert not missing, f"check constraints declared but not held (table: declared count): {missing}"
 
 
+def test_every_description_is_the_comment_its_relation_holds(warehouse):
+    """`persist_docs` (models and seeds): the catalog holds each relation's and column's
+    description as written. On DuckDB through macros/storage/persist_docs.sql, which writes only
+    what differs: the seeds, loaded by `dbt seed` and again by `dbt build`, are written once."""
+    expected = {}
+    for node in warehouse.manifest["nodes"].values():
+        if node["resource_type"] not in ("model", "seed") or node["config"]["materialized"] == "ephemeral":
+            continue
+        comments = {None: node["description"]}
+        comments.update({name: column["description"] for name, column in node["columns"].items()})
+        expected[(node["schema"], node["alias"])] = comments
+    assert len(expected) >= 100, f"only {len(expected)} models and seeds"
+    if warehouse.engine == "duckdb":
+        stored = warehouse.rows(
+            "select schema_name, table_name, null, comment from duckdb_tables()"
+            " union all select schema_name, view_name, null, comment from duckdb_views()"
+            " union all select schema_name, table_name, column_name, comment from duckdb_columns()"
+        )
+    else:
+        stored = warehouse.rows(
+            "select namespaces.nspname, relations.relname, null, obj_description(relations.oid, 'pg_class')"
+            " from pg_class as relations"
+            " inner join pg_namespace as namespaces on relations.relnamespace = namespaces.oid"
+            " where relations.relkind in ('r', 'v', 'p')"
+            " union all"
+            " select namespaces.nspname, relations.relname, columns.attname,"
+            " col_description(relations.oid, columns.attnum)"
+            " from pg_attribute as columns"
+            " inner join pg_class as relations on columns.attrelid = relations.oid"
+            " inner join pg_namespace as namespaces on relations.relnamespace = namespaces.oid"
+            " where relations.relkind in ('r', 'v', 'p') and columns.attnum > 0 and not columns.attisdropped"
+        )
+    held = {}
+    for schema, relation, column, comment in stored:
+        held.setdefault((schema, relation), {})[column] = comment
+    wrong = [
+        (relation, part, held.get(relation, {}).get(part))
+        for relation, comments in expected.items()
+        for part, description in comments.items()
+        if held.get(relation, {}).get(part) != description
+    ]
+    assert not wrong, (
+        f"{len(wrong)} comments differ from their description (relation, column, held):\n{examples(wrong)}"
+    )
+
+
 def test_reconciliation_is_balanced_for_every_raw_table(warehouse):
     rows = warehouse.dicts(f"select * from {warehouse.schema('intermediate')}.int_source_rows_reconciled")
     by_table = {row["table_name"]: row for row in rows}
