@@ -114,6 +114,7 @@ purchase_days as (
 
 ),
 
+{# both windows sort the same way, so the engine sorts a customer's purchase days once #}
 purchase_gaps as (
 
     select
@@ -123,7 +124,7 @@ purchase_gaps as (
             'purchase_date',
             'day'
         ) }} as gap_days,
-        row_number() over (partition by customer_id order by purchase_date desc) as days_back
+        lead(purchase_date) over (partition by customer_id order by purchase_date) is null as is_last_purchase_day
     from purchase_days
 
 ),
@@ -136,9 +137,9 @@ gap_summaries as (
         count(*) as purchase_day_count,
         percentile_cont(0.5) within group (order by gap_days) as median_gap_days,
         percentile_cont(0.5) within group (
-            order by case when days_back > 1 then gap_days end
+            order by case when not is_last_purchase_day then gap_days end
         ) as median_gap_days_before_last,
-        max(case when days_back = 1 then gap_days end) as last_gap_days
+        max(case when is_last_purchase_day then gap_days end) as last_gap_days
     from purchase_gaps
     group by customer_id
 
@@ -234,23 +235,58 @@ scored as (
 
 ),
 
+{#
+    The pattern of each score combination that occurs (at most buckets cubed), matched against
+    the seed once per combination rather than once per buyer; buyers then take theirs by equality.
+#}
+score_combinations as (
+
+    select distinct
+        rfm_recency_score,
+        rfm_frequency_score,
+        rfm_monetary_score
+    from scored
+
+),
+
+combination_matches as (
+
+    select
+        score_combinations.rfm_recency_score,
+        score_combinations.rfm_frequency_score,
+        score_combinations.rfm_monetary_score,
+        rfm_segments.rfm_segment,
+        row_number() over (
+            partition by
+                score_combinations.rfm_recency_score,
+                score_combinations.rfm_frequency_score,
+                score_combinations.rfm_monetary_score
+            order by rfm_segments.segment_priority asc
+        ) as match_order
+    from score_combinations
+    inner join rfm_segments
+        on
+            score_combinations.rfm_recency_score between rfm_segments.recency_score_min
+            and rfm_segments.recency_score_max
+            and score_combinations.rfm_frequency_score between rfm_segments.frequency_score_min
+            and rfm_segments.frequency_score_max
+            and score_combinations.rfm_monetary_score between rfm_segments.monetary_score_min
+            and rfm_segments.monetary_score_max
+
+),
+
 rfm_matches as (
 
     select
         scored.customer_id,
-        rfm_segments.rfm_segment,
-        row_number() over (
-            partition by scored.customer_id
-            order by rfm_segments.segment_priority asc
-        ) as match_order
+        combination_matches.rfm_segment
     from scored
-    inner join rfm_segments
+    inner join combination_matches
         on
-            scored.rfm_recency_score between rfm_segments.recency_score_min and rfm_segments.recency_score_max
-            and scored.rfm_frequency_score between rfm_segments.frequency_score_min
-            and rfm_segments.frequency_score_max
-            and scored.rfm_monetary_score between rfm_segments.monetary_score_min
-            and rfm_segments.monetary_score_max
+            scored.rfm_recency_score = combination_matches.rfm_recency_score
+            and scored.rfm_frequency_score = combination_matches.rfm_frequency_score
+            and scored.rfm_monetary_score = combination_matches.rfm_monetary_score
+            and combination_matches.match_order = 1
 
 ),
 
@@ -281,9 +317,7 @@ customer_metrics as (
     left outer join scored
         on customers.customer_id = scored.customer_id
     left outer join rfm_matches
-        on
-            scored.customer_id = rfm_matches.customer_id
-            and rfm_matches.match_order = 1
+        on scored.customer_id = rfm_matches.customer_id
 
 ),
 
