@@ -479,6 +479,20 @@ def test_rerunning_finished_days_changes_nothing(warehouse, reference):
     assert differences(warehouse.fingerprint(), expected) == []
 
 
+@pytest.mark.dbt
+def test_days_replayed_in_one_process_build_what_a_process_a_day_builds(warehouse, reference):
+    """`make demo` replays every day in one process: the loader opens the warehouse file while
+    dbt's connection to it is still open, so both must open it alike (DuckDB refuses a second
+    connection to a file with another configuration)."""
+    _, expected = reference
+    shutil.rmtree(warehouse.root / "active", ignore_errors=True)
+    run = warehouse.run("0..1")
+    assert run.returncode == 0, run.output
+    names = [step.name for step in day_steps(generate=False)]
+    assert run.steps(0, "ok") == names and run.steps(1, "ok") == names
+    assert differences(without_deletion_logs(warehouse.fingerprint()), without_deletion_logs(expected)) == []
+
+
 def kill_during_a_step(warehouse: DuckDBWarehouse, rng: random.Random) -> tuple[str, Run]:
     """Start day 1, SIGKILL it shortly after the randomly chosen step starts; return that step."""
     names = [step.name for step in day_steps(generate=False)]
