@@ -23,25 +23,24 @@
     {%- endif -%}
 
     {%- set stored = run_query(stored_comments_sql(relation)) -%}
-    {%- set relation_kind = {'value': none} -%}
-    {%- set relation_comment = {'value': none} -%}
+    {%- set found = namespace(kind=none, comment=none) -%}
     {%- set column_comments = {} -%}
     {%- for row in stored -%}
         {%- if row['column_name'] is none -%}
-            {%- do relation_kind.update({'value': row['relation_kind']}) -%}
-            {%- do relation_comment.update({'value': row['comment']}) -%}
+            {%- set found.kind = row['relation_kind'] -%}
+            {%- set found.comment = row['comment'] -%}
         {%- else -%}
             {%- do column_comments.update({row['column_name']: row['comment']}) -%}
         {%- endif -%}
     {%- endfor -%}
-    {%- if relation_kind['value'] is none -%}
+    {%- if found.kind is none -%}
         {{ exceptions.raise_compiler_error("persist_docs: " ~ relation ~ " is not in DuckDB's catalog") }}
     {%- endif -%}
 
     {%- set statements = [] -%}
-    {%- if relation_wanted and relation_comment['value'] != model.description -%}
+    {%- if relation_wanted and found.comment != model.description -%}
         {%- do statements.append(
-            'comment on ' ~ relation_kind['value'] ~ ' ' ~ relation ~ ' is ' ~ comment_literal(model.description)
+            'comment on ' ~ found.kind ~ ' ' ~ relation ~ ' is ' ~ customer360.quoted_text_literal(model.description)
         ) -%}
     {%- endif -%}
     {%- if columns_wanted -%}
@@ -58,7 +57,7 @@
             {%- elif (column_comments[stored_name] or '') != (column['description'] or '') -%}
                 {%- do statements.append(
                     'comment on column ' ~ relation ~ '.' ~ adapter.quote(stored_name)
-                    ~ ' is ' ~ comment_literal(column['description'])
+                    ~ ' is ' ~ customer360.quoted_text_literal(column['description'])
                 ) -%}
             {%- endif -%}
         {%- endfor -%}
@@ -96,9 +95,4 @@
     cross join stored_relation
     where columns.database_name = '{{ relation.database }}' and columns.schema_name = '{{ relation.schema }}'
         and columns.table_name = '{{ relation.identifier }}'
-{%- endmacro %}
-
-{#- a DuckDB string literal: quotes doubled, so any description text is safe -#}
-{% macro comment_literal(text) -%}
-    '{{ text | replace("'", "''") }}'
 {%- endmacro %}

@@ -237,7 +237,7 @@ scored as (
 
 {#
     The pattern of each score combination that occurs (at most buckets cubed), matched against
-    the seed once per combination rather than once per buyer; buyers then take theirs by equality.
+    the seed once per combination rather than once per buyer; buyers take theirs by their scores.
 #}
 score_combinations as (
 
@@ -275,21 +275,6 @@ combination_matches as (
 
 ),
 
-rfm_matches as (
-
-    select
-        scored.customer_id,
-        combination_matches.rfm_segment
-    from scored
-    inner join combination_matches
-        on
-            scored.rfm_recency_score = combination_matches.rfm_recency_score
-            and scored.rfm_frequency_score = combination_matches.rfm_frequency_score
-            and scored.rfm_monetary_score = combination_matches.rfm_monetary_score
-            and combination_matches.match_order = 1
-
-),
-
 customer_metrics as (
 
     select
@@ -299,7 +284,7 @@ customer_metrics as (
         scored.rfm_monetary_score,
         case
             when scored.customer_id is null then 'prospect'
-            else coalesce(rfm_matches.rfm_segment, 'unclassified')
+            else coalesce(combination_matches.rfm_segment, 'unclassified')
         end as rfm_segment,
         coalesce(scored.order_count, 0) as order_count,
         coalesce(scored.purchase_day_count, 0) as purchase_day_count,
@@ -316,8 +301,12 @@ customer_metrics as (
     from customers
     left outer join scored
         on customers.customer_id = scored.customer_id
-    left outer join rfm_matches
-        on scored.customer_id = rfm_matches.customer_id
+    left outer join combination_matches
+        on
+            scored.rfm_recency_score = combination_matches.rfm_recency_score
+            and scored.rfm_frequency_score = combination_matches.rfm_frequency_score
+            and scored.rfm_monetary_score = combination_matches.rfm_monetary_score
+            and combination_matches.match_order = 1
 
 ),
 
