@@ -76,23 +76,34 @@
 
 {#- the relation's own comment (column_name null) and each column's, with the relation's kind -#}
 {% macro stored_comments_sql(relation) -%}
-    with stored_relation as (
-        select 'table' as relation_kind, comment
-        from duckdb_tables()
-        where database_name = '{{ relation.database }}' and schema_name = '{{ relation.schema }}'
-            and table_name = '{{ relation.identifier }}'
+    with wanted as (
+        select
+            {{ customer360.quoted_text_literal(relation.database) }} as database_name,
+            {{ customer360.quoted_text_literal(relation.schema) }} as schema_name,
+            {{ customer360.quoted_text_literal(relation.identifier) }} as relation_name
+    ),
+
+    stored_relation as (
+        select 'table' as relation_kind, tables.database_name, tables.schema_name, tables.table_name as relation_name,
+            tables.comment
+        from duckdb_tables() as tables
         union all
-        select 'view' as relation_kind, comment
-        from duckdb_views()
-        where database_name = '{{ relation.database }}' and schema_name = '{{ relation.schema }}'
-            and view_name = '{{ relation.identifier }}'
+        select 'view', views.database_name, views.schema_name, views.view_name, views.comment
+        from duckdb_views() as views
+    ),
+
+    found as (
+        select stored_relation.*
+        from stored_relation
+        inner join wanted using (database_name, schema_name, relation_name)
     )
+
     select relation_kind, cast(null as varchar) as column_name, comment
-    from stored_relation
+    from found
     union all
-    select stored_relation.relation_kind, columns.column_name, columns.comment
-    from duckdb_columns() as columns
-    cross join stored_relation
-    where columns.database_name = '{{ relation.database }}' and columns.schema_name = '{{ relation.schema }}'
-        and columns.table_name = '{{ relation.identifier }}'
+    select found.relation_kind, columns.column_name, columns.comment
+    from found
+    inner join duckdb_columns() as columns
+        on columns.database_name = found.database_name and columns.schema_name = found.schema_name
+        and columns.table_name = found.relation_name
 {%- endmacro %}
