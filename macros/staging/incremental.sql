@@ -102,6 +102,34 @@
 {%- endmacro %}
 
 
+{% macro usable_parent_keys(parents, parent_key, new_children) %}
+    {#- The body of a base model's usable-parents CTE: the distinct keys of the
+        rows of `parents` that staging can serve (not quarantined, not a
+        re-delivery), which a child needs to escape quarantine as an orphan.
+        A full build asks about every parent. An incremental build asks only
+        about the parents its new rows (`new_children`) name and those its rows
+        held back as orphans wait for: nothing else reads the keys. Gathering
+        the whole set (1.7 M orders at 1,000,000 customers) and hashing it for
+        its three readers took most of an order-item build's CPU time on a day
+        (0.65 of 0.94 s with nothing new). -#}
+    select distinct {{ parents }}.{{ parent_key }}
+    from {{ parents }}
+    where
+        {{ parents }}.quarantine_reason is null
+        and not {{ parents }}.is_exact_duplicate
+        {%- if is_incremental() %}
+        and {{ parents }}.{{ parent_key }} in (
+            select {{ new_children }}.{{ parent_key }}
+            from {{ new_children }}
+            union
+            select built.{{ parent_key }}
+            from {{ this }} as built
+            where built.quarantine_reason = 'orphan_record'
+        )
+        {%- endif %}
+{% endmacro %}
+
+
 {% macro version_deliveries(relation, natural_key, changed_at=none, orphan_release=none, narrow_windows=false) %}
     {#- Emits the CTEs that end in `versioned` (the input of a base model's
         `final`) from `relation`, the checked new rows.

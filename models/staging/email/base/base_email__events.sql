@@ -27,17 +27,6 @@ base_subscribers as (
 
 ),
 
-usable_subscribers as (
-
-    {#- An event needs a subscriber that staging can serve: not quarantined, not a re-delivery. -#}
-    select distinct base_subscribers.subscriber_id
-    from base_subscribers
-    where
-        base_subscribers.quarantine_reason is null
-        and not base_subscribers.is_exact_duplicate
-
-),
-
 renamed as (
 
     select
@@ -57,6 +46,13 @@ renamed as (
         _row_number,
         _loaded_at
     from source
+
+),
+
+usable_subscribers as (
+
+    {#- An event needs a subscriber that staging can serve: not quarantined, not a re-delivery. -#}
+    {{ usable_parent_keys('base_subscribers', 'subscriber_id', 'renamed') }}
 
 ),
 

@@ -34,17 +34,6 @@ base_orders as (
 
 ),
 
-usable_orders as (
-
-    {#- An item needs an order that staging can serve: not quarantined, not a re-delivery. -#}
-    select distinct base_orders.order_id
-    from base_orders
-    where
-        base_orders.quarantine_reason is null
-        and not base_orders.is_exact_duplicate
-
-),
-
 renamed as (
 
     select
@@ -62,6 +51,13 @@ renamed as (
         _row_number,
         _loaded_at
     from source
+
+),
+
+usable_orders as (
+
+    {#- An item needs an order that staging can serve: not quarantined, not a re-delivery. -#}
+    {{ usable_parent_keys('base_orders', 'order_id', 'renamed') }}
 
 ),
 
