@@ -205,6 +205,21 @@ def test_leftover_tests_are_listed_again_only_when_the_project_changes(tmp_path)
     assert leftover_tests_of(tmp_path, changed) == ["c"] and changed.listings == first.listings
 
 
+def test_project_digest_follows_what_selection_reads_not_where_dbt_writes(tmp_path):
+    def digest_of(target: str = "dev", dbt_vars: dict | None = None, **paths: Path) -> str:
+        session = DbtSession(target, dbt_vars=dbt_vars, **paths)
+        # A parsed project stands in: the digest reads its files' checksums, here none.
+        session._manifest = SimpleNamespace(files={})
+        return session.project_digest()
+
+    plain = digest_of()
+    assert digest_of(target_path=tmp_path / "target", log_path=tmp_path / "logs") == plain, (
+        "other target/ and log folders select the same nodes"
+    )
+    assert digest_of(target="postgres") != plain, "another target may select other nodes"
+    assert digest_of(dbt_vars={"history_days": 3}) != plain, "so may other vars"
+
+
 def test_state_of_another_warehouse_is_refused(tmp_path):
     state_with(tmp_path, complete=[0])
     with pytest.raises(Exception, match="belongs to warehouse"):

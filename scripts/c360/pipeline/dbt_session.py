@@ -103,12 +103,15 @@ class DbtSession:
             "--target",
             target,
         ]
+        if dbt_vars:
+            self._common += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
+        # Besides the project's files, what node selection depends on: where dbt writes its
+        # artifacts and logs does not change which nodes a selection names.
+        self._selection_context = tuple(self._common)
         if target_path:
             self._common += ["--target-path", str(target_path)]
         if log_path:
             self._common += ["--log-path", str(log_path)]
-        if dbt_vars:
-            self._common += ["--vars", json.dumps(dbt_vars, sort_keys=True)]
         # Every command the pipeline runs takes --threads except `dbt ls`, which refuses it.
         self._threads = ["--threads", str(threads)] if threads else []
         # The pipeline prints its own progress. --log-level also sets the file's level unless
@@ -177,13 +180,13 @@ class DbtSession:
 
     def project_digest(self) -> str:
         """A digest of all that dbt's node selection reads: the content of every file of the parsed
-        project, the command's common arguments (target, vars) and dbt's version. Two sessions with
-        the same digest select the same nodes."""
+        project, the project, profiles, target and vars it is run with, and dbt's version. Two
+        sessions with the same digest select the same nodes, wherever they write target/ and logs."""
         from dbt.version import __version__ as dbt_version
 
         self._runner()
         digest = hashlib.sha256()
-        for part in (dbt_version, *self._common):
+        for part in (dbt_version, *self._selection_context):
             digest.update(part.encode() + b"\0")
         for file_id in sorted(self._manifest.files):
             digest.update(
