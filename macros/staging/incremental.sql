@@ -110,8 +110,8 @@
         about the parents its new rows (`new_children`) name and those its rows
         held back as orphans wait for: nothing else reads the keys. Gathering
         the whole set (1.7 M orders at 1,000,000 customers) and hashing it for
-        its three readers took most of an order-item build's CPU time on a day
-        (0.65 of 0.94 s with nothing new). -#}
+        its three readers took most of the order items' daily query (0.65 of
+        its 0.94 s of operator time on a day with nothing new). -#}
     select distinct {{ parents }}.{{ parent_key }}
     from {{ parents }}
     where
