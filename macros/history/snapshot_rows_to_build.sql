@@ -5,41 +5,71 @@
     dbt_valid_to of the versions it closes, and T never goes back
     (assert_history_moves_forward). So the rows a daily build may have to
     rewrite are those stamped at or after the latest valid_from the mart
-    holds; every other row is as the mart already has it.
+    holds (the mark); every other row is as the mart already has it.
 
-    Of those, the rows the mart already holds as they are (the same version,
-    closed at the same time or still open) are left alone. Without that, the
-    first daily build after a full one rewrote every version the full build
-    had recorded, since they all carry the mark: 1.1 M rows at 1,000,000
-    customers instead of the day's few thousand.
+    Rows stamped after the mark are new to the mart: it was last built before
+    any run after the mark. Rows stamped at the mark it holds already, unless
+    the snapshot ran again at the mark after the mart was built (a day run
+    again). A snapshot never removes a version nor opens a closed one, so that
+    happened exactly when the snapshot holds more versions begun at the mark,
+    or more closed at it, than the mart does: two counts. Only then are the
+    rows stamped at the mark compared with the mart's, one by one. Comparing
+    them every day made the first daily build after a full one read every
+    version the full build had recorded, since they all carry the mark (at
+    1,000,000 customers the segment history's 4.5 M: its query 1.2 to 2.2 s,
+    against 0.03 to 0.09 s with the counts).
 #}
 
-{% macro is_snapshot_row_to_build(incremental, version_id_column) %}
-    {#- A predicate on a snapshot's rows: true for every row in a full build;
-        in an incremental one, true for the rows written or closed at or
-        after the latest recording time the model holds (the same time again,
-        since a day's snapshot may run again after its mart was built) and
-        that the model does not already hold with the same dbt_valid_to.
-        `version_id_column` is the model's column holding dbt_scd_id. The
-        model passes its own is_incremental(); the snapshot's columns are
-        unqualified, as the model selects them. -#}
+{% macro snapshot_rows_to_build(snapshot, version_id_column, incremental) %}
+    {#- A parenthesised query of `snapshot`'s rows, all of them in a full build; in an
+        incremental one, those stamped after the mark, and those stamped at
+        it that the model does not hold as they are (the same version, closed
+        at the same time or still open). `version_id_column` is the model's
+        column holding dbt_scd_id. The model passes its own is_incremental(). -#}
     {%- if incremental -%}
         {%- set mark = customer360.latest_mark(this, 'valid_from') -%}
         {%- set open_version_end = "cast('9999-12-31 00:00:00' as timestamp)" -%}
-        coalesce(dbt_valid_to, dbt_valid_from) >= {{ mark }}
-        and not exists (
-            select 1
-            from {{ this }} as built
+        (
+            select *
+            from {{ snapshot }} as versions
+            where coalesce(versions.dbt_valid_to, versions.dbt_valid_from) > {{ mark }}
+
+            union all
+
+            select *
+            from {{ snapshot }} as versions
             where
-                built.{{ version_id_column }} = dbt_scd_id
-                {#- two equalities, so that engines run this as a hash anti-join #}
-                and coalesce(built.valid_to, {{ open_version_end }})
-                = coalesce(dbt_valid_to, {{ open_version_end }})
-                {#- a built row equal to a row stamped at or after the mark carries the same
-                    stamps: only those rows need be read, not the whole history #}
-                and coalesce(built.valid_to, built.valid_from) >= {{ mark }}
+                coalesce(versions.dbt_valid_to, versions.dbt_valid_from) = {{ mark }}
+                and exists (
+                    select 1
+                    from (
+                        select
+                            count(case when stamped.dbt_valid_from = {{ mark }} then 1 end) as begun_count,
+                            count(case when stamped.dbt_valid_to = {{ mark }} then 1 end) as closed_count
+                        from {{ snapshot }} as stamped
+                    ) as recorded
+                    cross join (
+                        select
+                            count(case when built.valid_from = {{ mark }} then 1 end) as begun_count,
+                            count(case when built.valid_to = {{ mark }} then 1 end) as closed_count
+                        from {{ this }} as built
+                    ) as held
+                    where
+                        recorded.begun_count <> held.begun_count
+                        or recorded.closed_count <> held.closed_count
+                )
+                and not exists (
+                    select 1
+                    from {{ this }} as built
+                    where
+                        built.{{ version_id_column }} = versions.dbt_scd_id
+                        {#- two equalities, so that engines run this as a hash anti-join #}
+                        and coalesce(built.valid_to, {{ open_version_end }})
+                        = coalesce(versions.dbt_valid_to, {{ open_version_end }})
+                        and coalesce(built.valid_to, built.valid_from) = {{ mark }}
+                )
         )
     {%- else -%}
-        true
+        (select * from {{ snapshot }})
     {%- endif -%}
 {% endmacro %}

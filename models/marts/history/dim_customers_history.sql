@@ -6,7 +6,7 @@
     instant: customer_state_as_of() or scd2_as_of().
 
     A daily build rewrites only the versions the snapshot added or closed
-    since the mart's latest valid_from (macros/history/snapshot_rows_to_build.sql).
+    since the mart was last built (macros/history/snapshot_rows_to_build.sql).
 #}
 {{
     config(
@@ -22,8 +22,10 @@ with
 customer_snapshots as (
 
     select *
-    from {{ ref('snp_customers') }}
-    where {{ customer360.is_snapshot_row_to_build(is_incremental(), 'customer_version_id') }}
+    from
+        {{ customer360.snapshot_rows_to_build(
+            ref('snp_customers'), 'customer_version_id', is_incremental()
+        ) }} as versions
 
 ),
 

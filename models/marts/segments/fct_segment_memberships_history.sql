@@ -7,7 +7,7 @@
     null) and the version is not a deletion.
 
     A daily build rewrites only the versions the snapshot added or closed
-    since the mart's latest valid_from (macros/history/snapshot_rows_to_build.sql).
+    since the mart was last built (macros/history/snapshot_rows_to_build.sql).
 #}
 {{
     config(
@@ -23,8 +23,10 @@ with
 membership_snapshots as (
 
     select *
-    from {{ ref('snp_segment_memberships') }}
-    where {{ customer360.is_snapshot_row_to_build(is_incremental(), 'membership_version_id') }}
+    from
+        {{ customer360.snapshot_rows_to_build(
+            ref('snp_segment_memberships'), 'membership_version_id', is_incremental()
+        ) }} as versions
 
 ),
 
