@@ -123,6 +123,7 @@ assignments as {{ not_materialized() }} (
 
 reassigned_records as (
 
+    {%- set last_built = customer360.latest_mark(this, 'customer_resolved_at') %}
     {#- identity records whose customer was assigned (new or changed) since the last build; the
         same second counts, as the identity build may have run in that second. An email event
         released from quarantine by its newly arrived subscriber comes in through this. -#}
@@ -132,7 +133,7 @@ reassigned_records as (
     from assignments
     inner join customer_records
         on assignments.record_key = customer_records.record_key
-    where assignments.assigned_at >= {{ customer360.latest_mark(this, 'customer_resolved_at') }}
+    where assignments.assigned_at >= {{ last_built }}
 
     union all
 
@@ -154,7 +155,6 @@ reassigned_records as (
         {%- do sources_left_undelivered.append(identity_table) %}
     {%- endfor %}
     {%- set bridge = ref('bridge_customer_source_records') %}
-    {%- set last_built = customer360.latest_mark(this, 'customer_resolved_at') %}
     {#- asked while the model is built, so that the query reads one source of records or the other -#}
     {%- set bridge_log_covers = execute and customer360.has_rows(
         '(select 1 as covered where ' ~ customer360.deletion_log_covers(bridge, last_built) ~ ')'
