@@ -7,8 +7,8 @@
     The identity and golden-record chain paid that on every table, each read
     once or twice by the next model and its tests and rebuilt by the next run:
     about a fifth of the step's CPU at 1,000,000 customers (the unpivoted
-    identifiers alone took 9.5 CPU s written plain, 16.5 to 18.8 compressed,
-    and were read back as fast; docs/benchmark.md).
+    identifiers alone took 9.4 and 10.5 CPU s written plain, 16.5 and 18.8
+    compressed, and were read back as fast; docs/benchmark-notes.md).
     The price is disk: at 1,000,000 customers the chain's tables take 7.0 GiB
     instead of 2.6. The marts, and the state that outlives a run (the
     customer-id memory and its log), stay compressed. A machine short of disk

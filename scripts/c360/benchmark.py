@@ -309,7 +309,7 @@ def side_by_side(command: list[str]) -> list[str]:
 
     In a layer of many independent models dbt runs its threads' worth of models at once, and
     DuckDB would give each of them every core; on two cores that is four workers for two, and
-    the switching cost the staging build 6 CPU s of 99 (docs/benchmark.md). Printed as ``env
+    the switching cost the staging build 6 CPU s of 98 (docs/benchmark-notes.md). Printed as ``env
     C360_DUCKDB_THREADS=N dbt ...``, the command can be run as it reads.
     """
     threads = max(1, (os.cpu_count() or 1) // profile_dbt_threads())
