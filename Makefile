@@ -21,9 +21,9 @@ export C360_HASH_KEY
 DEMO_CUSTOMERS ?= 10000
 DEMO_SEED ?= 42
 # Day 0 is the initial extract; later days are daily increments (new versions, late rows, duplicates).
-# The demo builds a month of history (days 0..30). A day costs about half a minute at 10,000
-# customers on a quiet 2-core machine (dbt's work per node more than the data): about 15 minutes
-# in all; `make demo DEMO_LAST_DAY=2` gives a first look in about 2.
+# The demo builds a month of history (days 0..30). A day costs 16 to 34 s at 10,000 customers
+# on a quiet 2-core machine (dbt's work per node more than the data): 12 to 15 minutes in all;
+# `make demo DEMO_LAST_DAY=2` gives a first look in about 2.
 DEMO_LAST_DAY ?= 30
 DEMO_DATA := data/demo
 
