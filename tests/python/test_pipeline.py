@@ -25,7 +25,7 @@ import signal
 import subprocess
 import time
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -33,7 +33,7 @@ import duckdb
 import pytest
 
 from c360.generate.runner import generate_days
-from c360.pipeline.dbt_session import DbtSession, summarise
+from c360.pipeline.dbt_session import DbtSession, summarise, wait_for_later_second
 from c360.pipeline.progress import Progress
 from c360.pipeline.run_log import RunLog, read_run_log
 from c360.pipeline.runner import (
@@ -152,6 +152,25 @@ def test_built_rows_count_as_checked_through_the_end_of_the_last_completed_day_b
     # a day that did not complete vouches for nothing
     state.start_day(2, utc_now())
     assert build_checked_through(state, 3) == "2026-01-01 10:05:00"
+
+
+def test_a_writing_command_starts_in_a_later_second_than_the_one_before():
+    previous = datetime(2026, 1, 1, 10, 0, 0, 700_000, tzinfo=UTC)
+    slept = []
+    # still in the previous command's second: wait for the next one, no longer
+    same_second = previous + timedelta(seconds=0.2)
+    waited = wait_for_later_second(previous, clock=lambda: same_second, sleep=slept.append)
+    assert waited == pytest.approx(0.1) and slept == [pytest.approx(0.1)]
+    # started the moment before the previous one's second ended: wait out that moment
+    second_start, second_end = previous.replace(microsecond=0), previous.replace(microsecond=999_999)
+    waited = wait_for_later_second(second_start, clock=lambda: second_end, sleep=slept.append)
+    assert waited == pytest.approx(0.000_001)
+    # a later second already, or no command before: no wait
+    slept.clear()
+    next_second = previous + timedelta(seconds=0.3)
+    for earlier in (previous, None):
+        assert wait_for_later_second(earlier, clock=lambda: next_second, sleep=slept.append) == 0
+    assert slept == []
 
 
 def test_state_is_kept_whole_when_a_save_is_cut_short(tmp_path, monkeypatch):

@@ -13,10 +13,12 @@ import gc
 import hashlib
 import json
 import os
+import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from c360.errors import C360Error
@@ -32,6 +34,11 @@ SLOWEST_NODES_KEPT = 10
 QUICK_TEST_SECONDS = 0.1
 # What node_seconds calls the resource types that are not models or data tests.
 TIMING_KINDS = {"operation": "hooks", "source": "source freshness checks", "unit_test": "unit tests"}
+# The dbt commands that write to the warehouse. Each stamps the rows it writes with its start, to
+# the second (macros/datetime/run_started_at_second.sql), and a model reads the changes of its
+# inputs after its own latest stamp: so a writing command must start in a later second than the
+# one before it, or a change it makes could carry the stamp of a build that never saw it.
+WRITING_COMMANDS = frozenset({"build", "run", "seed", "snapshot"})
 
 
 class DbtCommandError(C360Error):
@@ -120,6 +127,8 @@ class DbtSession:
         # Results come back in process; rewriting manifest.json after every command cost seconds each.
         self._output_flags.append("--no-write-json")
         self._manifest = None
+        # When the latest writing command of this session started (dbt's run_started_at, UTC).
+        self._last_write_started_at: datetime | None = None
 
     def parse(self) -> None:
         """Parse the project now (otherwise the first command does)."""
@@ -149,8 +158,13 @@ class DbtSession:
     def invoke(self, args: tuple[str, ...] | list[str], env: dict[str, str] | None = None) -> DbtOutcome:
         """Run one dbt command; ``env`` is set in the environment for its duration only."""
         runner = self._runner()
+        writes = bool(args) and args[0] in WRITING_COMMANDS
+        if writes:
+            wait_for_later_second(self._last_write_started_at)
         with _environment(env or {}):
             result = runner.invoke([*args, *self._common, *self._threads, *self._output_flags])
+        if writes:
+            self._last_write_started_at = _run_started_at()
         if isinstance(result.exception, KeyboardInterrupt):
             # dbtRunner turns Ctrl-C into a failed result; the pipeline must stop, not mark a failure.
             raise result.exception
@@ -217,6 +231,32 @@ class DbtSession:
             raise DbtCommandError(f"counting snapshot versions failed: {_exception_text(result.exception)}")
         table = result.result.results[0].agate_table
         return {str(row[0]): int(row[1]) for row in table.rows}
+
+
+def wait_for_later_second(
+    previous: datetime | None,
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC),
+    sleep: Callable[[float], None] = time.sleep,
+) -> float:
+    """Sleep until the clock is past the second of ``previous`` (UTC); return the seconds slept.
+
+    The steps of a day take longer than a second at any size worth timing, so this rarely waits.
+    """
+    if previous is None:
+        return 0.0
+    wait = (previous.replace(microsecond=0) + timedelta(seconds=1) - clock()).total_seconds()
+    if wait <= 0:
+        return 0.0
+    sleep(wait)
+    return wait
+
+
+def _run_started_at() -> datetime:
+    """The start of the dbt command that just ran, as its models see it (``run_started_at``)."""
+    from dbt import tracking
+
+    started = getattr(tracking.active_user, "run_started_at", None)
+    return started.astimezone(UTC) if started else datetime.now(UTC)
 
 
 def _kind(node) -> str:
